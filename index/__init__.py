@@ -1,0 +1,1 @@
+"""Sources -> clean Document records -> Whoosh index."""

@@ -1,0 +1,49 @@
+"""The Document record: one searchable page, as every reader produces it."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Document:
+    """A clean, format-independent page ready to be indexed.
+
+    ``content_hash`` is computed from every other field except ``source``, so moving
+    a file does not count as a change but editing its text does.
+    """
+
+    id: str
+    url: str
+    title: str
+    kind: str
+    body: str
+    summary: str = ""
+    areas: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    published: datetime | None = None
+    modified: datetime | None = None
+    source: str = ""
+    content_hash: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", _hash_of(self))
+
+    @property
+    def year(self) -> int | None:
+        return self.published.year if self.published else None
+
+
+def _hash_of(doc: Document) -> str:
+    data = asdict(doc)
+    for key in ("source", "content_hash"):
+        data.pop(key)
+    payload = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def with_source(doc: Document, source: str) -> Document:
+    """The same document, remembered as coming from ``source``."""
+    return replace(doc, source=source)

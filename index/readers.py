@@ -1,0 +1,236 @@
+"""Readers: one source file -> Document records, whatever format the file is in."""
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bs4.dammit import UnicodeDammit
+from charset_normalizer import from_bytes
+
+from index.document import Document
+from index.errors import SourceError
+from index.extract import extract_article, html_to_text, parse_html, split_text_article
+from index.taxonomy import Taxonomy
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+SUMMARY_CHARS = 300
+
+WORDPRESS_KINDS = {
+    "msr-group": "group",
+    "msr-project": "project",
+    "msr-research-item": "publication",
+    "msr-blog-post": "blog post",
+    "post": "blog post",
+    "msr-event": "event",
+    "msr-video": "video",
+    "msr-podcast": "podcast",
+    "page": "page",
+}
+_HTML_START = re.compile(
+    rb"^\s*<(!doctype\s+html|html|head|body|article|main|meta|title)\b", re.IGNORECASE
+)
+_WORDPRESS_KEYS = {"title", "content", "type", "link"}
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The documents read from one file, and the parts of it that could not be read."""
+
+    documents: list[Document]
+    errors: list[SourceError] = field(default_factory=list)
+
+
+def read_source(path: Path, taxonomy: Taxonomy) -> ReadResult:
+    """Read one file, recognising its format by content rather than by name."""
+    data = _read_bytes(path)
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise SourceError(str(path), "file is empty")
+    if b"\x00" in data[:8192]:
+        raise SourceError(str(path), "binary file (contains NUL bytes), not a page or article")
+    if stripped[:1] in (b"{", b"["):
+        return read_wordpress_export(path, data, taxonomy)
+    if _HTML_START.match(stripped):
+        return ReadResult([read_html_article(path, data)])
+    return ReadResult([read_text_article(path, data)])
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                str(path), f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise SourceError(str(path), f"cannot read file: {error.strerror or error}") from error
+
+
+def read_wordpress_export(path: Path, data: bytes, taxonomy: Taxonomy) -> ReadResult:
+    """A WordPress REST object, or a JSON array of them as a list endpoint returns."""
+    try:
+        parsed = json.loads(decode_text(data))
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise SourceError(str(path), f"invalid JSON: {error}") from error
+    items = parsed if isinstance(parsed, list) else [parsed]
+    documents, errors = [], []
+    for position, item in enumerate(items):
+        where = f"{path}[{position}]" if isinstance(parsed, list) else str(path)
+        try:
+            documents.append(wordpress_document(item, taxonomy, str(path)))
+        except SourceError as error:
+            errors.append(SourceError(where, error.reason))
+    if not documents and errors and len(errors) == len(items) == 1:
+        raise errors[0]
+    return ReadResult(documents, errors)
+
+
+def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Document:
+    """One WordPress REST object as a Document."""
+    if not isinstance(item, dict) or not _WORDPRESS_KEYS & item.keys():
+        raise SourceError(source, "not a WordPress REST object (no title, content, type or link)")
+    post_type = str(item.get("type") or "post")
+    if item.get("id") is None:
+        raise SourceError(source, "WordPress object has no id")
+    title = html_to_text(_rendered(item.get("title")))
+    if not title:
+        raise SourceError(source, "WordPress object has no title")
+    excerpt = html_to_text(_rendered(item.get("excerpt")))
+    parts = [_rendered(item.get("content"))]
+    parts += [tab.get("content", "") for tab in _dicts(item.get("tab-content"))]
+    parts.append(_rendered(item.get("excerpt")))
+    body = "\n".join(text for text in map(html_to_text, parts) if text)
+    return Document(
+        id=f"wp:{post_type}:{item['id']}",
+        url=web_url(item.get("link")),
+        title=title,
+        kind=WORDPRESS_KINDS.get(post_type, post_type.removeprefix("msr-").replace("-", " ")),
+        body=body,
+        summary=_summary(excerpt or body),
+        areas=tuple(_unique(wordpress_areas(item, taxonomy))),
+        people=tuple(
+            _unique(
+                html.unescape(str(person.get("display_name", ""))).strip()
+                for person in _dicts(item.get("related-researchers"))
+            )
+        ),
+        published=parse_date(item.get("date_gmt"), utc=True) or parse_date(item.get("date")),
+        modified=parse_date(item.get("modified_gmt"), utc=True) or parse_date(item.get("modified")),
+        source=source,
+    )
+
+
+def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
+    """Area names from ``research-area`` term ids, then from ``class_list`` slugs."""
+    for term_id in item.get("research-area") or []:
+        if isinstance(term_id, int) and (name := taxonomy.name_for_id(term_id)):
+            yield name
+    class_list = item.get("class_list") or []
+    if isinstance(class_list, dict):
+        class_list = list(class_list.values())
+    if isinstance(class_list, list):
+        yield from taxonomy.areas_from_class_list(class_list)
+
+
+def read_html_article(path: Path, data: bytes) -> Document:
+    """An HTML news article: main content only, metadata from the page's head."""
+    page = extract_article(parse_html(decode_html(data)))
+    if not page.title:
+        raise SourceError(str(path), "HTML page has no title (no og:title, <h1> or <title>)")
+    if not page.text:
+        raise SourceError(str(path), "HTML page has no text in its main content")
+    return Document(
+        id=_file_id(path),
+        url=web_url(page.url),
+        title=page.title,
+        kind="article",
+        body=page.text,
+        summary=_summary(page.description or page.text),
+        people=tuple(_unique(page.authors)),
+        published=parse_date(page.published),
+        modified=parse_date(page.modified),
+        source=str(path),
+    )
+
+
+def read_text_article(path: Path, data: bytes) -> Document:
+    """A plain-text article: the headline on the first line, then the story."""
+    headline, story = split_text_article(decode_text(data))
+    if not headline:
+        raise SourceError(str(path), "text article has no headline")
+    return Document(
+        id=_file_id(path),
+        url="",
+        title=headline,
+        kind="article",
+        body=story,
+        summary=_summary(story),
+        source=str(path),
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it is, else the most likely charset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes decoded by their declared charset, else by detection."""
+    dammit = UnicodeDammit(data, is_html=True)
+    return dammit.unicode_markup if dammit.unicode_markup is not None else decode_text(data)
+
+
+def web_url(value: object) -> str:
+    """``value`` if it is an http(s) URL; anything else (javascript:, data:) is dropped."""
+    url = str(value or "").strip()
+    return url if re.match(r"^https?://[^\s<>\"]+$", url, re.IGNORECASE) else ""
+
+
+def parse_date(value: object, utc: bool = False) -> datetime | None:
+    """An ISO 8601 date as a timezone-aware UTC datetime; None when absent or unreadable."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _rendered(value: object) -> str:
+    if isinstance(value, dict):
+        value = value.get("rendered", "")
+    return value if isinstance(value, str) else ""
+
+
+def _dicts(value: object) -> list[dict]:
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _unique(values: Iterator[str] | tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _summary(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= SUMMARY_CHARS:
+        return flat
+    return flat[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _file_id(path: Path) -> str:
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
+    return f"article:{path.stem}:{digest}"

@@ -1,0 +1,216 @@
+"""Reindex: read every source, diff against the index by content hash, commit once."""
+
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import CLEAR
+
+from index.document import Document
+from index.errors import IndexBusy, IndexMissing, SourceError
+from index.readers import read_source
+from index.schema import build_schema, document_fields, document_from_stored
+from index.sources import is_under, remember_sources, remembered_sources, source_files
+from index.taxonomy import Taxonomy
+
+_LOCK = "reindex.lock"
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the sources hold now, and which paths could not be read."""
+
+    documents: dict[str, Document]
+    failed: list[SourceError]
+    # Documents from these paths are kept even when not seen: their source failed.
+    protected: set[str]
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    added: list[Document] = field(default_factory=list)
+    updated: list[Document] = field(default_factory=list)
+    removed: list[Document] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[SourceError] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"removed {len(self.removed)}, unchanged {self.unchanged}, failed {len(self.failed)}"
+        )
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def open_index(index_dir: Path) -> Index:
+    """The existing index in ``index_dir``; IndexMissing when there is none yet."""
+    if not _exists(index_dir):
+        raise IndexMissing(f"no index in {index_dir}: run `research-search reindex PATH` first")
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def _open_or_create(index_dir: Path) -> Index:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if _exists(index_dir):
+        return whoosh_index.open_dir(str(index_dir))
+    return whoosh_index.create_in(str(index_dir), build_schema())
+
+
+@contextmanager
+def reindex_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock. An OS file lock, so it dies with a killed process."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / _LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise IndexBusy(
+                f"another reindex ({holder}) is writing {index_dir}; try again when it ends"
+            ) from error
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+
+
+def scan(roots: list[str], taxonomy: Taxonomy, on_file: Callable[[Path], None]) -> Scan:
+    """Read every file under ``roots``; a failing file is recorded, never fatal."""
+    documents: dict[str, Document] = {}
+    failed: list[SourceError] = []
+    protected: set[str] = set()
+    for root in roots:
+        if not os.path.exists(root):
+            failed.append(SourceError(root, "source not found; its documents are kept"))
+            protected.add(root)
+    for path in list_files(roots):
+        on_file(path)
+        try:
+            result = read_source(path, taxonomy)
+        except SourceError as error:
+            failed.append(error)
+            protected.add(str(path))
+            continue
+        if result.errors:
+            failed.extend(result.errors)
+            protected.add(str(path))
+        for doc in result.documents:
+            documents[doc.id] = _newer(documents.get(doc.id), doc)
+    return Scan(documents, failed, protected)
+
+
+def list_files(roots: list[str]) -> list[Path]:
+    seen: dict[str, Path] = {}
+    for root in roots:
+        if os.path.exists(root):
+            for path in source_files(Path(root)):
+                seen.setdefault(str(path), path)
+    return list(seen.values())
+
+
+def _newer(current: Document | None, candidate: Document) -> Document:
+    # The same post exported twice (alone and in a list): keep the latest revision.
+    if current is None:
+        return candidate
+    if candidate.modified and (not current.modified or candidate.modified > current.modified):
+        return candidate
+    return current
+
+
+def indexed_documents(ix: Index) -> dict[str, Document]:
+    with ix.searcher() as searcher:
+        return {
+            fields["id"]: document_from_stored(fields) for fields in searcher.all_stored_fields()
+        }
+
+
+def plan(indexed: dict[str, Document], found: Scan, full: bool) -> ReindexReport:
+    """The diff between the index and the sources; nothing is written here."""
+    added, updated, unchanged = [], [], 0
+    for doc_id, doc in found.documents.items():
+        old = indexed.get(doc_id)
+        if old is None:
+            added.append(doc)
+        elif old.content_hash != doc.content_hash or (full and old.source != doc.source):
+            updated.append(doc)
+        else:
+            unchanged += 1
+    removed = [
+        doc
+        for doc_id, doc in indexed.items()
+        if doc_id not in found.documents and not is_under(doc.source, found.protected)
+    ]
+    return ReindexReport(added, updated, removed, unchanged, found.failed)
+
+
+def reindex(
+    index_dir: Path,
+    taxonomy: Taxonomy,
+    paths: list[str] | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    on_file: Callable[[Path], None] = lambda path: None,
+) -> ReindexReport:
+    """Bring the index in line with its sources.
+
+    ``paths`` are added to the remembered sources (``full`` replaces them). Incremental
+    runs add, update and remove only what changed; ``full`` rewrites every document.
+    Either way the change lands in one commit: a reader sees the old index or the new.
+    Documents whose source failed to read are kept as they were.
+    """
+    given = [os.path.abspath(p) for p in paths or []]
+    if dry_run:
+        roots = _roots(index_dir, given, full)
+        indexed = indexed_documents(open_index(index_dir)) if _exists(index_dir) else {}
+        return plan(indexed, scan(roots, taxonomy, on_file), full)
+    with reindex_lock(index_dir):
+        roots = _roots(index_dir, given, full)
+        found = scan(roots, taxonomy, on_file)
+        ix = _open_or_create(index_dir)
+        indexed = indexed_documents(ix)
+        report = plan(indexed, found, full)
+        _write(ix, report, found, indexed, full)
+        remember_sources(index_dir, roots)
+        return report
+
+
+def _roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
+    roots = given if full and given else list(dict.fromkeys(remembered_sources(index_dir) + given))
+    if not roots:
+        raise SourceError(str(index_dir), "no sources to read: give one or more PATHs")
+    return roots
+
+
+def _exists(index_dir: Path) -> bool:
+    return whoosh_index.exists_in(str(index_dir))
+
+
+def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: bool) -> None:
+    if full:
+        kept = [doc for doc_id, doc in indexed.items() if doc_id not in found.documents]
+        kept = [doc for doc in kept if is_under(doc.source, found.protected)]
+        writer = ix.writer()
+        for doc in [*found.documents.values(), *kept]:
+            writer.add_document(**document_fields(doc))
+        writer.commit(mergetype=CLEAR)
+        return
+    if not report.changed:
+        return
+    writer = ix.writer()
+    for doc in report.removed:
+        writer.delete_by_term("id", doc.id)
+    for doc in [*report.added, *report.updated]:
+        writer.update_document(**document_fields(doc))
+    writer.commit()

@@ -1,0 +1,114 @@
+"""The Whoosh schema, and the one place a Document becomes index fields and back."""
+
+from datetime import UTC, datetime
+
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from index.document import Document
+
+# Title matches weigh most, then the summary and people; body text is the baseline.
+FIELD_BOOSTS = {"title": 4.0, "summary": 1.5, "people_text": 2.0, "area_text": 1.5, "body": 1.0}
+# Multi-valued exact fields (areas, people) keep one value per line.
+VALUE_SEPARATOR = "\n"
+
+
+def text_analyzer():
+    """Lower-cased, accent-folded, stop-worded, stemmed words: 'Réseaux' finds 'reseau'."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter()
+        | StemFilter(cachesize=50000)
+    )
+
+
+def spelling_analyzer():
+    """Unstemmed words, for "did you mean" suggestions that are real words."""
+    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def exact_values():
+    return KEYWORD(stored=True, analyzer=RegexTokenizer(r"[^\n]+"))
+
+
+def build_schema() -> Schema:
+    analyzer = text_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        url=STORED(),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        summary=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        body=TEXT(analyzer=analyzer, stored=True),
+        people_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["people_text"]),
+        area_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["area_text"]),
+        kind=ID(stored=True),
+        areas=exact_values(),
+        people=exact_values(),
+        year=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        modified=STORED(),
+        source=ID(stored=True),
+        content_hash=STORED(),
+        spelling=TEXT(analyzer=spelling_analyzer(), phrase=False),
+    )
+
+
+def document_fields(doc: Document) -> dict:
+    """The Whoosh fields for ``doc``; empty values are left out, as Whoosh expects."""
+    fields = {
+        "id": doc.id,
+        "url": doc.url,
+        "title": doc.title,
+        "summary": doc.summary,
+        "body": doc.body,
+        "people_text": " ".join(doc.people),
+        "area_text": " ".join(doc.areas),
+        "kind": doc.kind,
+        "areas": VALUE_SEPARATOR.join(doc.areas),
+        "people": VALUE_SEPARATOR.join(doc.people),
+        "year": str(doc.year) if doc.year else "",
+        "published": _naive_utc(doc.published),
+        "modified": doc.modified.isoformat() if doc.modified else "",
+        "source": doc.source,
+        "content_hash": doc.content_hash,
+        "spelling": " ".join([doc.title, doc.body, *doc.people]),
+    }
+    return {name: value for name, value in fields.items() if value not in ("", None)}
+
+
+def document_from_stored(stored: dict) -> Document:
+    """Rebuild the Document that ``document_fields`` wrote (all of it is stored)."""
+    published = stored.get("published")
+    modified = stored.get("modified")
+    return Document(
+        id=stored["id"],
+        url=stored.get("url", ""),
+        title=stored.get("title", ""),
+        kind=stored.get("kind", ""),
+        body=stored.get("body", ""),
+        summary=stored.get("summary", ""),
+        areas=split_values(stored.get("areas")),
+        people=split_values(stored.get("people")),
+        published=published.replace(tzinfo=UTC) if published else None,
+        modified=datetime.fromisoformat(modified) if modified else None,
+        source=stored.get("source", ""),
+        content_hash=stored.get("content_hash", ""),
+    )
+
+
+def split_values(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(VALUE_SEPARATOR) if v)
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    # Whoosh's DATETIME field stores naive datetimes; ours are all UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment else None

@@ -1,0 +1,51 @@
+"""Finding source files under the folders an editor gives, and remembering those folders."""
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+SOURCE_SUFFIXES = {".json", ".txt", ".html", ".htm", ".xhtml"}
+_SKIPPED_FOLDERS = {"__pycache__", "node_modules"}
+_REMEMBERED = "sources.json"
+
+
+def source_files(root: Path) -> Iterator[Path]:
+    """Every readable source under ``root`` (or ``root`` itself when it is a file), in order.
+
+    Folders are walked without following symlinks, so a link loop cannot trap the walk;
+    hidden folders and files with other endings are passed over.
+    """
+    if root.is_file():
+        yield root
+        return
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and name not in _SKIPPED_FOLDERS
+        )
+        for name in sorted(names):
+            path = Path(folder, name)
+            if not name.startswith(".") and path.suffix.lower() in SOURCE_SUFFIXES:
+                yield path
+
+
+def is_under(path: str, roots: Iterable[str]) -> bool:
+    """True when ``path`` is one of ``roots`` or lies inside one of them."""
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def remembered_sources(index_dir: Path) -> list[str]:
+    try:
+        data = json.loads((index_dir / _REMEMBERED).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    sources = data.get("sources", []) if isinstance(data, dict) else []
+    return [str(s) for s in sources if isinstance(s, str)]
+
+
+def remember_sources(index_dir: Path, sources: list[str]) -> None:
+    """Write the list atomically, so a crash leaves the old list or the new one."""
+    target = index_dir / _REMEMBERED
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"sources": sources}, indent=1), "utf-8")
+    os.replace(temporary, target)
