@@ -4,12 +4,13 @@ from datetime import UTC, datetime
 
 from whoosh.analysis import (
     CharsetFilter,
+    IDTokenizer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from index.document import Document
@@ -50,11 +51,13 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer, stored=True),
         people_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["people_text"]),
         area_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["area_text"]),
-        kind=ID(stored=True),
+        kind=ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         areas=exact_values(),
         people=exact_values(),
         year=ID(stored=True),
-        published=DATETIME(stored=True, sortable=True),
+        published=DATETIME(stored=True),
+        # Seconds since 1970 for "newest first"; undated documents hold 0 and sort last.
+        recency=NUMERIC(bits=64, signed=True, sortable=True),
         modified=STORED(),
         source=ID(stored=True),
         content_hash=STORED(),
@@ -77,6 +80,7 @@ def document_fields(doc: Document) -> dict:
         "people": VALUE_SEPARATOR.join(doc.people),
         "year": str(doc.year) if doc.year else "",
         "published": _naive_utc(doc.published),
+        "recency": int(doc.published.timestamp()) if doc.published else 0,
         "modified": doc.modified.isoformat() if doc.modified else "",
         "source": doc.source,
         "content_hash": doc.content_hash,

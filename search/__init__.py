@@ -1,0 +1,1 @@
+"""A SearchRequest -> SearchResponse over the index."""

@@ -1,0 +1,162 @@
+"""The search engine: one SearchRequest in, one SearchResponse out, over a live index."""
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.index import Index
+from whoosh.query import Every, Query
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+
+from index.reindex import open_index
+from index.schema import split_values
+from search.facets import FacetSets, apply_filters, facet_counts, facet_sets
+from search.highlight import snippet_html, title_html
+from search.query import parse_query
+from search.request import SearchRequest
+from search.response import Hit, SearchResponse
+from search.suggest import did_you_mean
+
+
+@dataclass
+class _Generation:
+    """One searcher over one committed state of the index, shared by concurrent requests."""
+
+    searcher: Searcher
+    users: int = 0
+    retired: bool = False
+    _facets: FacetSets | None = field(default=None, repr=False)
+
+    def facets(self) -> FacetSets:
+        if self._facets is None:
+            self._facets = facet_sets(self.searcher)
+        return self._facets
+
+
+class SearchEngine:
+    """Answers searches from the newest committed index, without a restart.
+
+    Each request leases the current searcher. When a reindex has committed, the next
+    request opens a fresh searcher; the old one is closed once its last request ends.
+    (Whoosh's ``Searcher.refresh()`` is not used: in whoosh3 it can show both the old
+    and new copies of an updated document.)
+    """
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._index: Index | None = None
+        self._current: _Generation | None = None
+
+    @contextmanager
+    def generation(self) -> Iterator[_Generation]:
+        with self._lock:
+            current = self._fresh_generation()
+            current.users += 1
+        try:
+            yield current
+        finally:
+            with self._lock:
+                current.users -= 1
+                if current.retired and current.users == 0:
+                    current.searcher.close()
+
+    def _fresh_generation(self) -> _Generation:
+        current = self._current
+        if current is not None and current.searcher.up_to_date():
+            return current
+        if self._index is None:
+            self._index = open_index(self.index_dir)
+        fresh = _Generation(self._index.searcher())
+        if current is not None:
+            current.retired = True
+            if current.users == 0:
+                current.searcher.close()
+        self._current = fresh
+        return fresh
+
+    def document_count(self) -> int:
+        with self.generation() as gen:
+            return gen.searcher.doc_count()
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        started = time.perf_counter()
+        with self.generation() as gen:
+            response = _search(gen, request)
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return SearchResponse(**{**response.__dict__, "took_ms": took})
+
+
+def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
+    searcher, sets = gen.searcher, gen.facets()
+    query, fallback = _choose_query(searcher, request)
+    matched = frozenset(searcher.docs_for_query(query))
+    selected = apply_filters(matched, sets, request.filters)
+    hits: tuple[Hit, ...] = ()
+    if selected:
+        hits = _page_of_hits(searcher, query, selected, request)
+    suggestion = did_you_mean(searcher, request.query) if request.query else None
+    return SearchResponse(
+        query=request.query,
+        total=len(selected),
+        page=request.page,
+        per_page=request.per_page,
+        took_ms=0.0,
+        sort=request.sort,
+        filters={facet: request.selected(facet) for facet in ("area", "kind", "year")},
+        hits=hits,
+        facets=facet_counts(matched, sets, request.filters),
+        suggestion=suggestion,
+        fallback=fallback,
+    )
+
+
+def _choose_query(searcher: Searcher, request: SearchRequest) -> tuple[Query, bool]:
+    """Every word must match; when no document has them all, any word will do."""
+    if not request.query:
+        return Every(), False
+    parsed = parse_query(request.query, searcher.schema)
+    if parsed.any_word is not None and not _any_match(searcher, parsed.all_words):
+        return parsed.any_word, True
+    return parsed.all_words, False
+
+
+def _any_match(searcher: Searcher, query: Query) -> bool:
+    return next(iter(searcher.docs_for_query(query)), None) is not None
+
+
+def _page_of_hits(
+    searcher: Searcher, query: Query, allowed: frozenset[int], request: SearchRequest
+) -> tuple[Hit, ...]:
+    newest = request.sort == "newest" or not request.query
+    results = searcher.search(
+        query,
+        filter=set(allowed),
+        limit=request.page * request.per_page,
+        sortedby="recency" if newest else None,
+        reverse=newest,
+        terms=True,
+    )
+    start = (request.page - 1) * request.per_page
+    return tuple(_hit(hit) for hit in results[start : start + request.per_page])
+
+
+def _hit(hit: WhooshHit) -> Hit:
+    stored = hit.fields()
+    published = stored.get("published")
+    return Hit(
+        id=stored["id"],
+        url=stored.get("url", ""),
+        title=stored.get("title", ""),
+        title_html=title_html(hit),
+        kind=stored.get("kind", ""),
+        areas=split_values(stored.get("areas")),
+        people=split_values(stored.get("people")),
+        date=published.date().isoformat() if published else "",
+        snippet_html=snippet_html(hit),
+        score=round(float(hit.score or 0.0), 4),
+    )

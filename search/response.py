@@ -1,0 +1,44 @@
+"""SearchResponse and its parts: what both the HTML page and the JSON API render."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    url: str
+    title: str
+    title_html: str
+    kind: str
+    areas: tuple[str, ...]
+    people: tuple[str, ...]
+    date: str
+    snippet_html: str
+    score: float
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    sort: str
+    filters: dict[str, tuple[str, ...]]
+    hits: tuple[Hit, ...] = ()
+    facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    suggestion: str | None = None
+    # True when no document had every word, so documents with any word are shown.
+    fallback: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
