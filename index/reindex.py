@@ -172,11 +172,11 @@ def reindex(
     """
     given = [os.path.abspath(p) for p in paths or []]
     if dry_run:
-        roots = _roots(index_dir, given, full)
+        roots = source_roots(index_dir, given, full)
         indexed = indexed_documents(open_index(index_dir)) if _exists(index_dir) else {}
         return plan(indexed, scan(roots, taxonomy, on_file), full)
     with reindex_lock(index_dir):
-        roots = _roots(index_dir, given, full)
+        roots = source_roots(index_dir, given, full)
         found = scan(roots, taxonomy, on_file)
         ix = _open_or_create(index_dir)
         indexed = indexed_documents(ix)
@@ -186,7 +186,7 @@ def reindex(
         return report
 
 
-def _roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
+def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
     roots = given if full and given else list(dict.fromkeys(remembered_sources(index_dir) + given))
     if not roots:
         raise SourceError(str(index_dir), "no sources to read: give one or more PATHs")

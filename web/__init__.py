@@ -1,0 +1,31 @@
+"""Flask app factory: the HTML search page and the JSON API, both thin over search/."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from search.engine import SearchEngine
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``INDEX_DIR`` comes from ``config``, else RESEARCH_SEARCH_INDEX,
+    else ``var/index``; ``TAXONOMY`` (optional) names a research-area JSON to use."""
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("RESEARCH_SEARCH_INDEX", "var/index"),
+        TAXONOMY=os.environ.get("RESEARCH_SEARCH_TAXONOMY") or None,
+    )
+    if config:
+        app.config.update(config)
+    app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).resolve())
+    app.extensions["search_engine"] = SearchEngine(Path(app.config["INDEX_DIR"]))
+
+    from web import cli, errors, headers, views
+
+    app.register_blueprint(views.blueprint)
+    errors.init_app(app)
+    headers.init_app(app)
+    cli.init_app(app)
+    return app

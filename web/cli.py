@@ -1,0 +1,101 @@
+"""The `research-search` command: Flask's run/routes/shell plus `reindex`."""
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from index.errors import IndexBusy, IndexMissing, SourceError
+from index.reindex import ReindexReport, list_files, reindex, source_roots
+from index.taxonomy import load_taxonomy
+
+EXIT_SOME_FAILED = 1
+EXIT_BUSY = 3
+
+
+@click.command("reindex")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--full", is_flag=True, help="Rebuild every document (given PATHs replace the remembered ones)."
+)
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index folder [default: $RESEARCH_SEARCH_INDEX or var/index].",
+)
+@click.option(
+    "--taxonomy",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Research-area JSON (as /wp-json/wp/v2/research-area returns).",
+)
+def reindex_command(paths, full, dry_run, index_dir, taxonomy):
+    """Index the files and folders in PATHS (remembered; a bare call rescans them).
+
+    Adds new documents, updates changed ones, removes those whose source is gone. Exit
+    0 when every file was read, 1 when some failed (the rest are indexed), 2 for usage
+    errors, 3 when another reindex is running.
+    """
+    index_dir = index_dir or Path(current_app.config["INDEX_DIR"])
+    try:
+        names = taxonomy or current_app.config.get("TAXONOMY")
+        report = _run_with_progress(index_dir, load_taxonomy(names), list(paths), full, dry_run)
+    except IndexBusy as error:
+        click.echo(f"research-search reindex: {error}", err=True)
+        sys.exit(EXIT_BUSY)
+    except (SourceError, IndexMissing) as error:
+        raise click.UsageError(str(error)) from error
+    _print_report(report, dry_run)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _run_with_progress(index_dir, taxonomy, paths, full, dry_run) -> ReindexReport:
+    visible = sys.stderr.isatty()
+    roots = source_roots(index_dir, [os.path.abspath(p) for p in paths], full) if visible else []
+    estimate = len(list_files(roots))
+    with click.progressbar(
+        length=estimate or 1,
+        label="Reading sources",
+        file=sys.stderr,
+        show_pos=True,
+        hidden=not visible,
+    ) as bar:
+        return reindex(
+            index_dir,
+            taxonomy,
+            paths,
+            full=full,
+            dry_run=dry_run,
+            on_file=lambda path: bar.update(1),
+        )
+
+
+def _print_report(report: ReindexReport, dry_run: bool) -> None:
+    for error in report.failed:
+        click.echo(f"failed: {error.path}: {error.reason}", err=True)
+    if dry_run:
+        for verb, docs in (
+            ("add", report.added),
+            ("update", report.updated),
+            ("remove", report.removed),
+        ):
+            for doc in docs:
+                click.echo(f"would {verb}: {doc.id}  {doc.title}  ({doc.source})")
+    prefix = "dry run, nothing written: " if dry_run else ""
+    click.echo(prefix + report.summary_line())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(reindex_command)
+
+
+def main() -> None:
+    from web import create_app
+
+    FlaskGroup(create_app=create_app, help="research-search: index and serve research pages.")(
+        prog_name="research-search"
+    )
