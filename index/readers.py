@@ -53,7 +53,7 @@ def read_source(path: Path, taxonomy: Taxonomy) -> ReadResult:
         raise SourceError(str(path), "file is empty")
     if b"\x00" in data[:8192]:
         raise SourceError(str(path), "binary file (contains NUL bytes), not a page or article")
-    if stripped[:1] in (b"{", b"["):
+    if stripped[:1] in (b"{", b"[") or path.suffix.lower() == ".json":
         return read_wordpress_export(path, data, taxonomy)
     if _HTML_START.match(stripped):
         return ReadResult([read_html_article(path, data)])

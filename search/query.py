@@ -17,6 +17,8 @@ FIELD_ALIASES = {"area_text": ["area"], "people_text": ["person", "people"]}
 USER_FIELDS = r"title|area|person|people|kind|year"
 _WILDCARDS = re.compile(r"[*?]")
 _WORDS = re.compile(r"\w+")
+# "-word" excludes only at the start of a word: "low-hanging" is one hyphenated word.
+_WORD_START = r"(?<![^\s(])"
 _LEAF_LIMIT_ERROR = "too_many_terms"
 
 
@@ -45,7 +47,9 @@ def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldPar
         parser.remove_plugin_class(unwanted)
     parser.add_plugin(plugins.FieldsPlugin(expr=rf"(?P<text>{USER_FIELDS}):"))
     parser.add_plugin(plugins.FieldAliasPlugin(FIELD_ALIASES))
-    parser.add_plugin(plugins.PlusMinusPlugin())
+    parser.add_plugin(
+        plugins.PlusMinusPlugin(plusexpr=_WORD_START + r"\+", minusexpr=_WORD_START + "-")
+    )
     return parser
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from index.errors import IndexBusy, IndexMissing, SourceError
 from index.reindex import ReindexReport, list_files, reindex, source_roots
@@ -17,6 +17,7 @@ EXIT_BUSY = 3
 
 
 @click.command("reindex")
+@with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--full", is_flag=True, help="Rebuild every document (given PATHs replace the remembered ones)."

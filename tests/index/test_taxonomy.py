@@ -1,0 +1,55 @@
+"""Taxonomy: research-area names from term ids and class_list slugs."""
+
+import json
+
+import pytest
+
+from index.errors import SourceError
+from index.taxonomy import load_taxonomy
+
+
+@pytest.mark.parametrize(
+    ("term_id", "name"),
+    [
+        (13561, "Algorithms"),
+        (13556, "Artificial intelligence"),
+        (13562, "Computer vision"),
+        (13545, "Human language technologies"),
+        (13553, "Medical, health & genomics"),
+        (243138, "Quantum computing"),
+    ],
+)
+def test_shipped_table_names_known_term_ids(taxonomy, term_id, name):
+    assert taxonomy.name_for_id(term_id) == name
+
+
+def test_shipped_table_names_other_areas_by_slug(taxonomy):
+    assert taxonomy.name_for_slug("systems-and-networking") == "Systems and networking"
+    assert taxonomy.name_for_slug("security-privacy-cryptography") == (
+        "Security, privacy, and cryptography"
+    )
+
+
+def test_unknown_slug_still_reads_as_a_name(taxonomy):
+    assert taxonomy.name_for_slug("robotics-autonomy") == "Robotics autonomy"
+
+
+def test_class_list_entries_other_than_areas_are_ignored(taxonomy):
+    classes = ["post-1", "msr-group", "msr-research-area-computer-vision", "msr-locale-en_us"]
+    assert taxonomy.areas_from_class_list(classes) == ["Computer vision"]
+
+
+def test_wordpress_research_area_response_replaces_the_table(tmp_path):
+    terms = [{"id": 7, "count": 3, "name": "Robots &amp; Autonomy", "slug": "robots", "link": ""}]
+    path = tmp_path / "research-area.json"
+    path.write_text(json.dumps(terms), "utf-8")
+    replaced = load_taxonomy(path)
+    assert replaced.name_for_id(7) == "Robots & Autonomy"
+    assert replaced.name_for_id(13561) is None
+
+
+def test_broken_taxonomy_file_is_a_source_error(tmp_path):
+    path = tmp_path / "research-area.json"
+    path.write_text("{not json", "utf-8")
+    with pytest.raises(SourceError, match="not valid JSON"):
+        load_taxonomy(path)

@@ -1,0 +1,124 @@
+"""The engine over the sample corpus: matching, fallback, sorting, paging, suggestions."""
+
+import json
+import shutil
+
+import pytest
+
+from index.reindex import reindex
+from search.engine import SearchEngine
+from search.request import SearchRequest
+
+
+@pytest.fixture(scope="module")
+def engine(sample_index):
+    return SearchEngine(sample_index)
+
+
+def search(engine, query="", **options):
+    return engine.search(SearchRequest(query=query, **options))
+
+
+def test_title_match_ranks_the_group_page_first(engine):
+    assert search(engine, "deep learning group").hits[0].title == "Deep Learning Group"
+
+
+def test_all_words_must_match(engine):
+    both = search(engine, "quantum error", per_page=100)
+    assert both.total > 0 and not both.fallback
+    for hit in both.hits:
+        assert "quantum" in hit.snippet_html.lower() + hit.title.lower() or hit.areas
+
+
+def test_when_no_document_has_every_word_any_word_will_do(engine):
+    response = search(engine, "quantum zyzzogeton")
+    assert response.fallback
+    assert response.total == search(engine, "quantum").total
+
+
+def test_phrase_is_stricter_than_words(engine):
+    assert 0 < search(engine, '"deep learning"').total <= search(engine, "learning deep").total
+
+
+def test_minus_word_excludes(engine):
+    with_vision = search(engine, "deep learning", per_page=100).total
+    without = search(engine, "deep learning -vision", per_page=100)
+    assert 0 < without.total < with_vision
+    assert all("Computer vision" not in hit.areas for hit in without.hits)
+
+
+def test_or_widens(engine):
+    assert search(engine, "qubit OR genome").total > search(engine, "qubit").total
+
+
+def test_accents_are_folded(engine):
+    assert search(engine, "cafe").total == search(engine, "café").total > 0
+
+
+def test_newest_sort_puts_undated_documents_last(engine):
+    hits = search(engine, "learning", sort="newest", per_page=100).hits
+    dates = [hit.date for hit in hits]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated, reverse=True)
+    assert dates == dated + [""] * (len(dates) - len(dated))
+
+
+def test_pages_partition_the_results_with_an_exact_total(engine):
+    everything = search(engine, "learning", per_page=100)
+    pages = [search(engine, "learning", per_page=4, page=n) for n in range(1, 20)]
+    seen = [hit.id for page in pages for hit in page.hits]
+    assert len(seen) == len(set(seen)) == everything.total
+    assert pages[0].pages == -(-everything.total // 4)
+
+
+def test_misspelled_word_gets_a_suggestion(engine):
+    response = search(engine, "quantm computing")
+    assert response.suggestion == "quantum computing"
+
+
+def test_acronyms_are_not_corrected(engine):
+    assert search(engine, "XKCDQ").suggestion is None
+
+
+def test_snippets_mark_matches_and_escape_everything_else(engine):
+    [hit] = search(engine, "deep learning group", per_page=1).hits
+    assert "<mark>" in hit.snippet_html
+    assert hit.title_html == "<mark>Deep</mark> <mark>Learning</mark> <mark>Group</mark>"
+    stripped = hit.snippet_html.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in stripped
+
+
+def test_script_in_a_title_comes_back_escaped(tmp_path, taxonomy, group_seed):
+    item = json.loads(group_seed.read_text("utf-8"))
+    item["title"]["rendered"] = "&lt;script&gt;alert(1)&lt;/script&gt; Deep Group"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page.json").write_text(json.dumps(item), "utf-8")
+    reindex(tmp_path / "ix", taxonomy, [str(tmp_path / "src")])
+    [hit] = SearchEngine(tmp_path / "ix").search(SearchRequest(query="deep group")).hits
+    assert hit.title == "<script>alert(1)</script> Deep Group"
+    assert hit.title_html.startswith("&lt;script&gt;alert(1)&lt;/script&gt; <mark>Deep</mark>")
+
+
+def test_engine_sees_a_reindex_without_restart_and_no_stale_copies(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    engine = SearchEngine(tmp_path / "ix")
+    assert search(engine, "low-hanging fruit").total == 1
+    story = corpus / "articles" / "002_2617209aba1bfd98.txt"
+    story.write_text(story.read_text("utf-8").replace("Narrowing", "Widening"), "utf-8")
+    (corpus / "wordpress" / "list-export-page1.json").unlink()
+    reindex(tmp_path / "ix", taxonomy)
+    hits = search(engine, "low-hanging fruit").hits
+    assert [hit.title for hit in hits] == [
+        "Microsoft Research Sees Widening Innovation Gap in Deep Learning"
+    ]
+    assert engine.document_count() == 31
+
+
+def test_request_in_flight_keeps_its_searcher_through_a_reindex(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    engine = SearchEngine(tmp_path / "ix")
+    with engine.generation() as old:
+        shutil.copy(corpus / "articles" / "002_2617209aba1bfd98.txt", corpus / "extra.txt")
+        reindex(tmp_path / "ix", taxonomy)
+        assert engine.document_count() == 37
+        assert old.searcher.doc_count() == 36  # still open and usable

@@ -1,0 +1,81 @@
+"""Query parsing: user syntax works, hostile strings never raise, wildcards never scan."""
+
+import pytest
+from whoosh.query import Prefix, Wildcard
+
+from index.schema import build_schema
+from search.errors import BadRequest
+from search.query import parse_query
+
+SCHEMA = build_schema()
+
+HOSTILE = [
+    "title:",
+    '"unclosed',
+    "AND OR",
+    "NOT",
+    ")(",
+    "((((",
+    "(" * 2000 + "deep",
+    "*",
+    "a*",
+    "*tion",
+    "?",
+    "deep^99",
+    "title:[a TO z]",
+    "url:x",
+    "content_hash:abc",
+    "foo:bar:baz",
+    "\x00\x01",
+    "'",
+    '"',
+    "-",
+    "+",
+    "--deep",
+    "OR deep OR",
+    "\u202e\u0000evil",
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "deep " * 30,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:20]))
+def test_hostile_text_parses_without_wildcards(text):
+    parsed = parse_query(text, SCHEMA)
+    assert not any(isinstance(q, Wildcard | Prefix) for q in parsed.all_words.leaves())
+
+
+def test_every_word_must_match_across_fields():
+    parsed = parse_query("deep learning", SCHEMA)
+    assert str(parsed.all_words).count(" AND ") == 1
+    assert parsed.any_word is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("area:vision", "area_text:vision"),
+        ("person:smolensky", "people_text:smolenski"),
+        ("kind:Group", "kind:group"),
+        ("title:qubits", "title:qubit"),
+        ("year:2021", "year:2021"),
+    ],
+)
+def test_field_syntax_targets_our_fields(text, expected):
+    assert str(parse_query(text, SCHEMA).all_words) == expected
+
+
+def test_hyphenated_word_is_not_an_exclusion():
+    assert "ANDNOT" not in str(parse_query("low-hanging fruit", SCHEMA).all_words)
+    assert "ANDNOT" in str(parse_query("fruit -hanging", SCHEMA).all_words)
+
+
+def test_unknown_fields_are_searched_as_words():
+    assert "title:url" in str(parse_query("url:abc", SCHEMA).all_words)
+
+
+def test_too_many_terms_is_a_bad_request():
+    words = " ".join(f"word{i}" for i in range(60))
+    with pytest.raises(BadRequest, match="too many terms"):
+        parse_query(words, SCHEMA)

@@ -1,0 +1,154 @@
+"""Browser tests: the search page driven in headless Debian Chromium through Playwright."""
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _unavailable(skip_reason: str, ci_failure: str) -> None:
+    """Skip this module, except under CI=true, where a missing browser is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(ci_failure, pytrace=False)
+    pytest.skip(skip_reason, allow_module_level=True)
+
+
+if not CHROMIUM.exists():
+    _unavailable(
+        "Debian's chromium is not installed (/usr/bin/chromium); "
+        "`make browser` installs it as root",
+        "CI=true but /usr/bin/chromium is missing: CI must install Debian's chromium "
+        "with `make browser` (as root) before the tests",
+    )
+try:
+    from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+except ImportError:
+    _unavailable(
+        "the playwright package is not installed; `make install-test` installs it",
+        "CI=true but the playwright package is missing: CI must run `make install-test`",
+    )
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from index.reindex import reindex  # noqa: E402
+from index.taxonomy import load_taxonomy  # noqa: E402
+from web import create_app  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    """The app over an index of the bundled samples, served on an ephemeral local port."""
+    index_dir = tmp_path_factory.mktemp("index")
+    reindex(index_dir, load_taxonomy(), [str(PROJECT_ROOT / "samples")])
+    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(index_dir)}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def result_total(page: Page) -> int:
+    text = page.locator("p.result-count").inner_text()
+    match = re.match(r"\s*([\d,]+) results?\b", text)
+    assert match, f"unexpected result count text: {text!r}"
+    return int(match.group(1).replace(",", ""))
+
+
+def facet_counts(page: Page, facet: str) -> dict[str, int]:
+    items = page.locator(f'fieldset.facet[data-facet="{facet}"] li')
+    values = items.locator(".facet-value").all_inner_texts()
+    counts = items.locator(".facet-count").all_inner_texts()
+    return {value.strip(): int(count) for value, count in zip(values, counts, strict=True)}
+
+
+def search(page: Page, query: str) -> None:
+    page.goto("/")
+    page.locator("#q").fill(query)
+    page.locator("#q").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+
+
+def test_search_then_tick_an_area_narrows_results_and_counts(page: Page):
+    search(page, "deep learning")
+    assert "q=deep+learning" in page.url
+    total = result_total(page)
+    assert total > 1
+    hits = page.locator("li.hit")
+    expect(hits.first).to_be_visible()
+    expect(hits.locator(".snippet mark").first).to_be_visible()
+    areas_before = facet_counts(page, "area")
+    kinds_before = facet_counts(page, "kind")
+    assert "Computer vision" in areas_before
+
+    area_facet = page.locator('fieldset.facet[data-facet="area"]')
+    area_facet.get_by_label("Computer vision").click()
+    page.wait_for_url(re.compile(r"[?&]area=Computer\+vision(&|$)"))
+
+    assert result_total(page) == areas_before["Computer vision"]
+    expect(area_facet.get_by_label("Computer vision")).to_be_checked()
+    expect(page.locator("a.chip", has_text="Computer vision")).to_be_visible()
+    for hit in hits.all():
+        assert "Computer vision" in hit.locator(".hit-meta .area").all_inner_texts()
+    assert facet_counts(page, "kind") != kinds_before
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in [(1280, 900), (375, 812)]:
+        page.set_viewport_size({"width": width, "height": height})
+        path = ARTIFACTS / f"search-deep-learning-computer-vision-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+
+
+def test_page_has_no_console_errors(page: Page):
+    errors: list[str] = []
+
+    def on_console(msg: ConsoleMessage) -> None:
+        # Chromium asks for /favicon.ico by itself, at a moment of its own choosing; the
+        # page has no favicon, so that 404 is noise here (and racy), not a page error.
+        if msg.type == "error" and not msg.location["url"].endswith("/favicon.ico"):
+            errors.append(f"{msg.text} ({msg.location['url']})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    search(page, "deep learning")
+    expect(page.locator("li.hit").first).to_be_visible()
+
+    assert errors == []
