@@ -46,19 +46,17 @@ except ImportError:
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from index.reindex import reindex  # noqa: E402
-from index.taxonomy import load_taxonomy  # noqa: E402
 from web import create_app  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def base_url(sample_index):
     """The app over an index of the bundled samples, served on an ephemeral local port."""
-    index_dir = tmp_path_factory.mktemp("index")
-    reindex(index_dir, load_taxonomy(), [str(PROJECT_ROOT / "samples")])
-    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(index_dir)}), threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, create_app({"INDEX_DIR": str(sample_index)}), threaded=True
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -140,9 +138,7 @@ def test_page_has_no_console_errors(page: Page):
     errors: list[str] = []
 
     def on_console(msg: ConsoleMessage) -> None:
-        # Chromium asks for /favicon.ico by itself, at a moment of its own choosing; the
-        # page has no favicon, so that 404 is noise here (and racy), not a page error.
-        if msg.type == "error" and not msg.location["url"].endswith("/favicon.ico"):
+        if msg.type == "error":
             errors.append(f"{msg.text} ({msg.location['url']})")
 
     page.on("console", on_console)

@@ -1,0 +1,125 @@
+"""The JSON API: documented shape, 400s that say what is wrong, health and description."""
+
+import pytest
+
+from web import create_app
+
+HIT_KEYS = {
+    "id",
+    "url",
+    "title",
+    "title_html",
+    "kind",
+    "areas",
+    "people",
+    "date",
+    "snippet_html",
+    "score",
+}
+RESPONSE_KEYS = {
+    "query",
+    "total",
+    "page",
+    "per_page",
+    "pages",
+    "took_ms",
+    "sort",
+    "suggestion",
+    "fallback",
+    "filters",
+    "hits",
+    "facets",
+}
+
+
+def test_search_response_has_the_documented_shape(client):
+    body = client.get("/api/search?q=deep+learning&area=Computer+vision&per_page=3").get_json()
+    assert set(body) == RESPONSE_KEYS
+    assert body["query"] == "deep learning"
+    assert body["filters"] == {"area": ["Computer vision"], "kind": [], "year": []}
+    assert body["per_page"] == 3 and body["page"] == 1
+    assert body["pages"] == -(-body["total"] // 3)
+    assert len(body["hits"]) == 3
+    for hit in body["hits"]:
+        assert set(hit) == HIT_KEYS
+        assert "Computer vision" in hit["areas"]
+    assert set(body["facets"]) == {"area", "kind", "year"}
+    for value in body["facets"]["area"]:
+        assert set(value) == {"value", "count", "selected"}
+
+
+def test_repeated_filters_are_or_within_a_facet(client):
+    one = client.get("/api/search?kind=group").get_json()["total"]
+    both = client.get("/api/search?kind=group&kind=project").get_json()["total"]
+    assert 0 < one < both
+
+
+@pytest.mark.parametrize(
+    ("query_string", "code"),
+    [
+        ("page=0", "bad_page"),
+        ("page=-1", "bad_page"),
+        ("page=abc", "bad_page"),
+        ("page=1001", "bad_page"),
+        ("per_page=101", "bad_per_page"),
+        ("per_page=0", "bad_per_page"),
+        ("sort=oldest", "bad_sort"),
+        ("year=last", "bad_year"),
+        ("q=" + "x" * 501, "query_too_long"),
+        ("area=" + "&area=".join(str(n) for n in range(21)), "too_many_filters"),
+    ],
+)
+def test_bad_parameters_get_a_400_saying_what_is_wrong(client, query_string, code):
+    response = client.get(f"/api/search?{query_string}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["title:", '"unclosed', "AND OR", "(" * 400, "*", "a* b* c*", "%00", "\\", "kind:", "-"],
+)
+def test_malformed_queries_never_fail(client, query):
+    response = client.get("/api/search", query_string={"q": query})
+    assert response.status_code == 200
+    assert response.get_json()["query"] == query.strip()
+
+
+def test_healthz_reports_the_document_count(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 36}
+
+
+def test_openapi_describes_the_search_endpoint(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert parameters == {"q", "area", "kind", "year", "sort", "page", "per_page"}
+    schema = spec["components"]["schemas"]["SearchResponse"]
+    assert set(schema["required"]) == RESPONSE_KEYS - {"sort"}
+    assert set(spec["components"]["schemas"]["Hit"]["required"]) == HIT_KEYS
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/nothing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_missing_index_is_a_503_with_a_hint(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/api/search?q=x")
+    assert response.status_code == 503
+    assert "research-search reindex" in response.get_json()["error"]["message"]
+    assert client.get("/healthz").status_code == 503
+
+
+def test_every_response_carries_security_headers(client):
+    for path in ("/", "/api/search?q=x", "/api/nothing", "/static/style.css"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"]

@@ -1,0 +1,101 @@
+"""The server-rendered page: works without JavaScript, state in the URL, nothing unescaped."""
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from index.reindex import reindex
+from web import create_app
+
+
+def page(client, query_string=""):
+    response = client.get(f"/search?{query_string}")
+    return response, BeautifulSoup(response.data, "lxml")
+
+
+def test_home_page_lists_documents_with_facets(client):
+    response, soup = page(client)
+    assert response.status_code == 200
+    assert soup.select_one("input#q[name=q]") is not None
+    assert soup.select_one(".result-count").get_text(" ", strip=True) == "36 results"
+    assert len(soup.select("li.hit")) == 10
+    assert soup.select("fieldset[data-facet=area] input[type=checkbox]")
+
+
+def test_search_shows_count_results_links_and_snippets(client):
+    _, soup = page(client, "q=deep+learning+group")
+    first = soup.select_one("li.hit")
+    link = first.select_one(".hit-title a")
+    assert link["href"] == "https://www.microsoft.com/en-us/research/group/deep-learning-group/"
+    assert link.get_text() == "Deep Learning Group"
+    assert first.select_one(".badge").get_text() == "group"
+    assert first.select_one(".snippet mark") is not None
+    assert "Computer vision" in [a.get_text() for a in first.select(".area")]
+
+
+def test_selected_filter_is_ticked_and_shown_as_a_removable_chip(client):
+    _, soup = page(client, "q=learning&area=Computer+vision&kind=project")
+    ticked = {(i["name"], i["value"]) for i in soup.select("input[type=checkbox][checked]")}
+    assert ticked == {("area", "Computer vision"), ("kind", "project")}
+    chips = {a.get_text(" ", strip=True): a["href"] for a in soup.select("a.chip")}
+    assert chips["Computer vision ×"] == "/search?q=learning&kind=project"
+    assert soup.select_one("a.clear-all")["href"] == "/search?q=learning"
+
+
+def test_pagination_links_keep_query_and_filters(client):
+    _, soup = page(client, "q=learning&kind=project&per_page=2")
+    next_link = soup.select_one(".pagination a[rel=next]")["href"]
+    assert next_link == "/search?q=learning&kind=project&per_page=2&page=2"
+    _, second = page(client, next_link.split("?", 1)[1])
+    assert second.select_one(".pagination [aria-current=page]").get_text() == "2"
+
+
+def test_no_results_offers_the_suggestion_and_removing_filters(client):
+    _, soup = page(client, "q=quantm+zyzzogetonx&area=Computer+vision")
+    text = soup.select_one(".no-results").get_text(" ", strip=True)
+    assert "No results" in text
+    assert soup.select_one(".no-results a[href*='without']") is None
+    links = [a.get_text() for a in soup.select(".no-results a")]
+    assert "Search again without filters" in links
+
+
+def test_did_you_mean_links_to_the_corrected_search(client):
+    _, soup = page(client, "q=quantm")
+    link = soup.select_one(".suggestion a")
+    assert link.get_text() == "quantum"
+    assert link["href"] == "/search?q=quantum"
+
+
+def test_bad_parameter_renders_a_400_page(client):
+    response, soup = page(client, "page=0")
+    assert response.status_code == 400
+    assert "page must be a whole number" in soup.select_one(".error-message").get_text()
+
+
+def test_query_with_script_is_escaped_in_the_page(client):
+    response, soup = page(client, "q=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert b"<script>alert(1)" not in response.data
+    assert all("alert" not in (s.string or "") for s in soup.find_all("script"))
+
+
+@pytest.fixture
+def hostile_client(tmp_path, taxonomy, group_seed):
+    item = json.loads(group_seed.read_text("utf-8"))
+    item["title"]["rendered"] = "&lt;script&gt;alert(1)&lt;/script&gt; Deep Group"
+    item["link"] = "javascript:alert(2)"
+    item["related-researchers"] = [{"display_name": "<img src=x onerror=alert(3)>"}]
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "page.json").write_text(json.dumps(item), "utf-8")
+    reindex(tmp_path / "ix", taxonomy, [str(tmp_path / "src")])
+    return create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+
+
+def test_script_in_a_document_title_and_people_is_escaped(hostile_client):
+    response, soup = page(hostile_client, "q=deep")
+    assert b"<script>alert(1)" not in response.data
+    assert b"<img src=x" not in response.data
+    assert soup.select_one(".hit-title").get_text(strip=True).startswith("<script>alert(1)")
+    assert not soup.select(".hit-title a")  # a javascript: link is not rendered as a link
+    assert not [a for a in soup.find_all("a", href=True) if re.match(r"\s*javascript:", a["href"])]
