@@ -2,98 +2,121 @@
 
 import html
 import re
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 # Elements whose text is never content.
-_NEVER_TEXT = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "svg",
-    "button",
-    "form",
-    "select",
-    "textarea",
-    "input",
-    "object",
-    "embed",
-    "canvas",
-]
+_NEVER_TEXT = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "button",
+        "form",
+        "select",
+        "textarea",
+        "input",
+        "object",
+        "embed",
+        "canvas",
+    ]
+)
 # Page furniture around (or inside) an article's main content.
-_FURNITURE = ["nav", "aside", "header", "footer", "menu", "dialog"]
-# Class or id words that mark screen-reader-only labels, comments, banners and share bars.
-_HIDDEN_CLASSES = {"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"}
+_FURNITURE = frozenset(["nav", "aside", "header", "footer", "menu", "dialog"])
+_HIDDEN_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
+# Class or id words that mark comments, banners, share bars and sidebars.
 _FURNITURE_WORDS = re.compile(
     r"(^|[-_ ])(comments?|comment-respond|respond|cookie|consent|banner|newsletter|share|"
     r"sharing|social|related|sidebar|breadcrumbs?|subscribe|signup|promo|advert|ads)($|[-_ ])",
     re.IGNORECASE,
 )
-_BLOCKS = {
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "tr",
-    "table",
-    "blockquote",
-    "pre",
-    "figure",
-    "figcaption",
-    "header",
-    "footer",
-    "hr",
-    "td",
-    "th",
-}
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "table",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "hr",
+        "td",
+        "th",
+    ]
+)
+_MAIN_CONTAINERS = frozenset({"html", "body", "article", "main"})
 _BACK_LINK = re.compile(r"^\s*(return|back) to\b", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7]\s+[^|\-\u2013\u2014\u00b7]{2,60}$")
+_BLOCK_END = object()
 
 
 def parse_html(markup: str | bytes) -> BeautifulSoup:
     """Parse a page or fragment with lxml; bytes are decoded from their declared charset."""
-    return BeautifulSoup(markup, "lxml")
+    with warnings.catch_warnings():
+        # XHTML with an XML declaration is still read as HTML, on purpose.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        return BeautifulSoup(markup, "lxml")
 
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment, one block per line, entities decoded.
 
-    Drops scripts, buttons, forms, screen-reader labels ("(opens in new tab)") and
+    Leaves out scripts, buttons, forms, screen-reader labels ("(opens in new tab)") and
     "Return to ..." back-links, which are navigation, not content.
     """
     if "<" not in markup and "&" not in markup:
         return normalise_text(markup)
-    soup = parse_html(markup)
-    _drop_never_text(soup)
-    return element_text(soup)
+    return visible_text(parse_html(markup), is_never_text)
 
 
-def element_text(root: Tag) -> str:
-    """The text of ``root``, with a line break after every block element."""
-    for block in root.find_all(_BLOCKS):
-        block.insert_after("\n")
-        if block.name == "br":
-            block.decompose()
-    return normalise_text(root.get_text())
+def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> str:
+    """The text under ``root`` without the elements ``skip`` names, a line per block.
+
+    One iterative walk that changes nothing: deep nesting costs neither recursion nor
+    the quadratic time that moving nodes around in a deep tree does.
+    """
+    parts: list[str] = []
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if node is _BLOCK_END:
+            parts.append("\n")
+        elif isinstance(node, NavigableString):
+            if type(node) is NavigableString:  # not a comment, doctype or CDATA
+                parts.append(str(node))
+        elif isinstance(node, Tag) and (node is root or not skip(node)):
+            if node.name in _BLOCKS:
+                parts.append("\n")
+                stack.append(_BLOCK_END)
+            stack.extend(reversed(node.contents))
+    return normalise_text("".join(parts))
 
 
 def normalise_text(text: str) -> str:
@@ -103,25 +126,31 @@ def normalise_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _drop_never_text(soup: BeautifulSoup | Tag) -> None:
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_NEVER_TEXT):
-        tag.decompose()
-    for tag in soup.find_all(_is_hidden):
-        tag.decompose()
-    for link in soup.find_all("a"):
-        if _BACK_LINK.match(link.get_text(" ", strip=True)) or "icon-link--reverse" in (
-            link.get("class") or []
-        ):
-            link.decompose()
-
-
-def _is_hidden(tag: Tag) -> bool:
-    if tag.attrs is None:
-        return False
+def is_never_text(tag: Tag) -> bool:
+    """Scripts, controls, screen-reader-only labels and back-links."""
+    if tag.name in _NEVER_TEXT or tag.has_attr("hidden"):
+        return True
     classes = set(tag.get("class") or [])
-    return bool(classes & _HIDDEN_CLASSES) or tag.has_attr("hidden")
+    if classes & _HIDDEN_CLASSES:
+        return True
+    return tag.name == "a" and (
+        "icon-link--reverse" in classes or bool(_BACK_LINK.match(tag.get_text(" ", strip=True)))
+    )
+
+
+def is_page_furniture(tag: Tag) -> bool:
+    """Navigation, sidebars, footers, comment sections, banners; and never-text elements.
+
+    A <header> holding the headline is kept: inside an article it is content.
+    """
+    if is_never_text(tag):
+        return True
+    if tag.name in _FURNITURE:
+        return not (tag.name == "header" and tag.find("h1") is not None)
+    if tag.name in _MAIN_CONTAINERS:
+        return False
+    words = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
+    return bool(words.strip() and _FURNITURE_WORDS.search(words))
 
 
 @dataclass(frozen=True)
@@ -139,17 +168,16 @@ class ArticlePage:
 
 def extract_article(soup: BeautifulSoup) -> ArticlePage:
     """Title, metadata and main text of a full HTML page, without the page furniture."""
-    head_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     h1 = soup.find("h1")
-    title = (
-        _meta(soup, "og:title")
-        or (h1.get_text(" ", strip=True) if h1 else "")
-        or strip_site_suffix(head_title)
-    )
+    head_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     time_tag = soup.find("time", attrs={"datetime": True})
-    page = ArticlePage(
-        title=normalise_text(title),
-        text="",
+    return ArticlePage(
+        title=normalise_text(
+            _meta(soup, "og:title")
+            or (h1.get_text(" ", strip=True) if h1 else "")
+            or strip_site_suffix(head_title)
+        ),
+        text=extract_main_text(soup),
         description=normalise_text(_meta(soup, "og:description") or _meta(soup, "description")),
         published=_meta(soup, "article:published_time")
         or (str(time_tag["datetime"]) if time_tag else ""),
@@ -161,12 +189,10 @@ def extract_article(soup: BeautifulSoup) -> ArticlePage:
             if m.get("content")
         ),
     )
-    return ArticlePage(**{**page.__dict__, "text": extract_main_text(soup)})
 
 
 def extract_main_text(soup: BeautifulSoup) -> str:
     """The text of the page's main content: <article>, <main>, [role=main] or the body."""
-    _drop_never_text(soup)
     main = (
         soup.find("article")
         or soup.find("main")
@@ -174,20 +200,7 @@ def extract_main_text(soup: BeautifulSoup) -> str:
         or soup.body
         or soup
     )
-    for tag in main.find_all(_FURNITURE):
-        if tag.name == "header" and tag.find("h1"):
-            continue
-        tag.decompose()
-    for tag in main.find_all(_is_furniture_block):
-        tag.decompose()
-    return element_text(main)
-
-
-def _is_furniture_block(tag: Tag) -> bool:
-    if tag.attrs is None or tag.name in {"html", "body", "article", "main"}:
-        return False
-    words = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
-    return bool(words and _FURNITURE_WORDS.search(words))
+    return visible_text(main, is_page_furniture)
 
 
 def strip_site_suffix(title: str) -> str:

@@ -19,6 +19,7 @@ from index.taxonomy import Taxonomy
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SUMMARY_CHARS = 300
+TITLE_CHARS = 120
 
 WORDPRESS_KINDS = {
     "msr-group": "group",
@@ -31,9 +32,13 @@ WORDPRESS_KINDS = {
     "msr-podcast": "podcast",
     "page": "page",
 }
-_HTML_START = re.compile(
-    rb"^\s*<(!doctype\s+html|html|head|body|article|main|meta|title)\b", re.IGNORECASE
+_MARKUP_PREAMBLE = re.compile(
+    rb"^(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype(?!\s+html)[^>\[]*(?:\[.*?\])?\s*>)+",
+    re.DOTALL | re.IGNORECASE,
 )
+# An internal DTD subset (entity definitions) is not HTML; lxml would show it as text.
+_DOCTYPE_SUBSET = re.compile(rb"<!doctype[^>\[]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|[a-z][a-z0-9]*)[\s>/]", re.IGNORECASE)
 _WORDPRESS_KEYS = {"title", "content", "type", "link"}
 
 
@@ -46,18 +51,33 @@ class ReadResult:
 
 
 def read_source(path: Path, taxonomy: Taxonomy) -> ReadResult:
-    """Read one file, recognising its format by content rather than by name."""
+    """Read one file, recognising its format by content as well as by name.
+
+    A ``.json`` file must be JSON; otherwise content that parses as JSON is a WordPress
+    export, content that opens with an HTML tag (after any comments or XML declaration)
+    is an HTML article, and anything else is a plain-text article.
+    """
     data = _read_bytes(path)
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise SourceError(str(path), "file is empty")
     if b"\x00" in data[:8192]:
         raise SourceError(str(path), "binary file (contains NUL bytes), not a page or article")
-    if stripped[:1] in (b"{", b"[") or path.suffix.lower() == ".json":
-        return read_wordpress_export(path, data, taxonomy)
-    if _HTML_START.match(stripped):
+    if path.suffix.lower() == ".json":
+        return read_wordpress_export(path, parse_json(path, data), taxonomy)
+    if stripped[:1] in (b"{", b"["):
+        try:
+            return read_wordpress_export(path, parse_json(path, data), taxonomy)
+        except SourceError:
+            pass  # "[Video] Headline ...": a text article that happens to open with a bracket
+    if looks_like_html(stripped):
         return ReadResult([read_html_article(path, data)])
     return ReadResult([read_text_article(path, data)])
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = _MARKUP_PREAMBLE.sub(b"", data[:65536], count=1)
+    return bool(_HTML_START.match(head))
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -72,12 +92,16 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceError(str(path), f"cannot read file: {error.strerror or error}") from error
 
 
-def read_wordpress_export(path: Path, data: bytes, taxonomy: Taxonomy) -> ReadResult:
-    """A WordPress REST object, or a JSON array of them as a list endpoint returns."""
+def parse_json(path: Path, data: bytes) -> object:
     try:
-        parsed = json.loads(decode_text(data))
+        return json.loads(decode_text(data))
     except (json.JSONDecodeError, RecursionError) as error:
-        raise SourceError(str(path), f"invalid JSON: {error}") from error
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise SourceError(str(path), f"invalid JSON: {reason}") from error
+
+
+def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> ReadResult:
+    """A WordPress REST object, or a JSON array of them as a list endpoint returns."""
     items = parsed if isinstance(parsed, list) else [parsed]
     documents, errors = [], []
     for position, item in enumerate(items):
@@ -86,7 +110,7 @@ def read_wordpress_export(path: Path, data: bytes, taxonomy: Taxonomy) -> ReadRe
             documents.append(wordpress_document(item, taxonomy, str(path)))
         except SourceError as error:
             errors.append(SourceError(where, error.reason))
-    if not documents and errors and len(errors) == len(items) == 1:
+    if not isinstance(parsed, list) and errors:
         raise errors[0]
     return ReadResult(documents, errors)
 
@@ -96,14 +120,14 @@ def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Documen
     if not isinstance(item, dict) or not _WORDPRESS_KEYS & item.keys():
         raise SourceError(source, "not a WordPress REST object (no title, content, type or link)")
     post_type = str(item.get("type") or "post")
-    if item.get("id") is None:
+    if not isinstance(item.get("id"), int | str) or item.get("id") == "":
         raise SourceError(source, "WordPress object has no id")
     title = html_to_text(_rendered(item.get("title")))
     if not title:
         raise SourceError(source, "WordPress object has no title")
     excerpt = html_to_text(_rendered(item.get("excerpt")))
     parts = [_rendered(item.get("content"))]
-    parts += [tab.get("content", "") for tab in _dicts(item.get("tab-content"))]
+    parts += [_text(tab.get("content")) for tab in _dicts(item.get("tab-content"))]
     parts.append(_rendered(item.get("excerpt")))
     body = "\n".join(text for text in map(html_to_text, parts) if text)
     return Document(
@@ -116,7 +140,7 @@ def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Documen
         areas=tuple(_unique(wordpress_areas(item, taxonomy))),
         people=tuple(
             _unique(
-                html.unescape(str(person.get("display_name", ""))).strip()
+                html.unescape(_text(person.get("display_name"))).strip()
                 for person in _dicts(item.get("related-researchers"))
             )
         ),
@@ -128,7 +152,8 @@ def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Documen
 
 def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
     """Area names from ``research-area`` term ids, then from ``class_list`` slugs."""
-    for term_id in item.get("research-area") or []:
+    term_ids = item.get("research-area")
+    for term_id in term_ids if isinstance(term_ids, list) else []:
         if isinstance(term_id, int) and (name := taxonomy.name_for_id(term_id)):
             yield name
     class_list = item.get("class_list") or []
@@ -140,15 +165,14 @@ def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
 
 def read_html_article(path: Path, data: bytes) -> Document:
     """An HTML news article: main content only, metadata from the page's head."""
+    data = _DOCTYPE_SUBSET.sub(b"", data[:65536], count=1) + data[65536:]
     page = extract_article(parse_html(decode_html(data)))
-    if not page.title:
-        raise SourceError(str(path), "HTML page has no title (no og:title, <h1> or <title>)")
     if not page.text:
         raise SourceError(str(path), "HTML page has no text in its main content")
     return Document(
         id=_file_id(path),
         url=web_url(page.url),
-        title=page.title,
+        title=page.title or _first_line(page.text),
         kind="article",
         body=page.text,
         summary=_summary(page.description or page.text),
@@ -203,16 +227,16 @@ def parse_date(value: object, utc: bool = False) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _rendered(value: object) -> str:
-    if isinstance(value, dict):
-        value = value.get("rendered", "")
+    return _text(value.get("rendered") if isinstance(value, dict) else value)
+
+
+def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -229,6 +253,11 @@ def _summary(text: str) -> str:
     if len(flat) <= SUMMARY_CHARS:
         return flat
     return flat[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _first_line(text: str) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _file_id(path: Path) -> str:

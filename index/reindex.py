@@ -2,23 +2,26 @@
 
 import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import CLEAR
 
 from index.document import Document
-from index.errors import IndexBusy, IndexMissing, SourceError
+from index.errors import IndexBusy, SourceError
 from index.readers import read_source
-from index.schema import build_schema, document_fields, document_from_stored
-from index.sources import is_under, remember_sources, remembered_sources, source_files
+from index.schema import document_fields, document_from_stored
+from index.sources import is_under, remember, remembered_sources, source_files
+from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
 
 _LOCK = "reindex.lock"
+
+# Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
+Progress = Callable[[list[Path]], Iterable[Path]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Scan:
     failed: list[SourceError]
     # Documents from these paths are kept even when not seen: their source failed.
     protected: set[str]
+    # Remembered sources that no longer exist.
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -48,20 +53,6 @@ class ReindexReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-def open_index(index_dir: Path) -> Index:
-    """The existing index in ``index_dir``; IndexMissing when there is none yet."""
-    if not _exists(index_dir):
-        raise IndexMissing(f"no index in {index_dir}: run `research-search reindex PATH` first")
-    return whoosh_index.open_dir(str(index_dir))
-
-
-def _open_or_create(index_dir: Path) -> Index:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    if _exists(index_dir):
-        return whoosh_index.open_dir(str(index_dir))
-    return whoosh_index.create_in(str(index_dir), build_schema())
 
 
 @contextmanager
@@ -86,21 +77,20 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             handle.truncate(0)
 
 
-def scan(roots: list[str], taxonomy: Taxonomy, on_file: Callable[[Path], None]) -> Scan:
+def scan(roots: list[str], taxonomy: Taxonomy, progress: Progress) -> Scan:
     """Read every file under ``roots``; a failing file is recorded, never fatal."""
     documents: dict[str, Document] = {}
     failed: list[SourceError] = []
     protected: set[str] = set()
-    for root in roots:
-        if not os.path.exists(root):
-            failed.append(SourceError(root, "source not found; its documents are kept"))
-            protected.add(root)
-    for path in list_files(roots):
-        on_file(path)
+    for path in progress(list_files(roots)):
         try:
             result = read_source(path, taxonomy)
         except SourceError as error:
             failed.append(error)
+            protected.add(str(path))
+            continue
+        except Exception as error:  # a reader bug must cost one file, not the whole run
+            failed.append(SourceError(str(path), f"unexpected {type(error).__name__}: {error}"))
             protected.add(str(path))
             continue
         if result.errors:
@@ -108,7 +98,20 @@ def scan(roots: list[str], taxonomy: Taxonomy, on_file: Callable[[Path], None]) 
             protected.add(str(path))
         for doc in result.documents:
             documents[doc.id] = _newer(documents.get(doc.id), doc)
-    return Scan(documents, failed, protected)
+    missing = [root for root in roots if not os.path.exists(root)]
+    return Scan(documents, failed, protected, missing)
+
+
+def settle_missing(found: Scan, indexed: dict[str, Document]) -> Scan:
+    """A vanished source file takes its documents with it; a vanished folder does not.
+
+    A folder that is gone is more likely unmounted or renamed than emptied on purpose,
+    so its documents are kept and the folder is reported as failed.
+    """
+    files = {doc.source for doc in indexed.values()}
+    folders = [root for root in found.missing if root not in files]
+    failures = [SourceError(root, "folder not found; its documents are kept") for root in folders]
+    return Scan(found.documents, found.failed + failures, found.protected | set(folders))
 
 
 def list_files(roots: list[str]) -> list[Path]:
@@ -136,14 +139,18 @@ def indexed_documents(ix: Index) -> dict[str, Document]:
         }
 
 
-def plan(indexed: dict[str, Document], found: Scan, full: bool) -> ReindexReport:
-    """The diff between the index and the sources; nothing is written here."""
+def plan(indexed: dict[str, Document], found: Scan) -> ReindexReport:
+    """The diff between the index and the sources; nothing is written here.
+
+    A document whose file moved counts as updated, so the index always knows its real
+    source (and keeps it if that file later fails to read).
+    """
     added, updated, unchanged = [], [], 0
     for doc_id, doc in found.documents.items():
         old = indexed.get(doc_id)
         if old is None:
             added.append(doc)
-        elif old.content_hash != doc.content_hash or (full and old.source != doc.source):
+        elif old.content_hash != doc.content_hash or old.source != doc.source:
             updated.append(doc)
         else:
             unchanged += 1
@@ -161,7 +168,7 @@ def reindex(
     paths: list[str] | None = None,
     full: bool = False,
     dry_run: bool = False,
-    on_file: Callable[[Path], None] = lambda path: None,
+    progress: Progress = lambda files: files,
 ) -> ReindexReport:
     """Bring the index in line with its sources.
 
@@ -171,18 +178,23 @@ def reindex(
     Documents whose source failed to read are kept as they were.
     """
     given = [os.path.abspath(p) for p in paths or []]
+    for path in given:
+        if not os.path.exists(path):
+            raise SourceError(path, "no such file or folder")
     if dry_run:
         roots = source_roots(index_dir, given, full)
-        indexed = indexed_documents(open_index(index_dir)) if _exists(index_dir) else {}
-        return plan(indexed, scan(roots, taxonomy, on_file), full)
+        indexed = indexed_documents(open_index(index_dir)) if index_exists(index_dir) else {}
+        return plan(indexed, settle_missing(scan(roots, taxonomy, progress), indexed))
     with reindex_lock(index_dir):
         roots = source_roots(index_dir, given, full)
-        found = scan(roots, taxonomy, on_file)
-        ix = _open_or_create(index_dir)
+        found = scan(roots, taxonomy, progress)
+        ix = open_or_create_index(index_dir)
         indexed = indexed_documents(ix)
-        report = plan(indexed, found, full)
+        found = settle_missing(found, indexed)
+        report = plan(indexed, found)
+        # Remember first: a later bare reindex must never forget what this one committed.
+        remember(index_dir, roots, taxonomy.source)
         _write(ix, report, found, indexed, full)
-        remember_sources(index_dir, roots)
         return report
 
 
@@ -193,14 +205,13 @@ def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
     return roots
 
 
-def _exists(index_dir: Path) -> bool:
-    return whoosh_index.exists_in(str(index_dir))
-
-
 def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: bool) -> None:
     if full:
-        kept = [doc for doc_id, doc in indexed.items() if doc_id not in found.documents]
-        kept = [doc for doc in kept if is_under(doc.source, found.protected)]
+        kept = [
+            doc
+            for doc_id, doc in indexed.items()
+            if doc_id not in found.documents and is_under(doc.source, found.protected)
+        ]
         writer = ix.writer()
         for doc in [*found.documents.values(), *kept]:
             writer.add_document(**document_fields(doc))

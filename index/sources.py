@@ -34,18 +34,29 @@ def is_under(path: str, roots: Iterable[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def remembered_sources(index_dir: Path) -> list[str]:
+def remembered(index_dir: Path) -> dict:
+    """What earlier reindexes of this index were given: ``sources`` and ``taxonomy``."""
     try:
         data = json.loads((index_dir / _REMEMBERED).read_text("utf-8"))
     except (OSError, ValueError):
-        return []
-    sources = data.get("sources", []) if isinstance(data, dict) else []
-    return [str(s) for s in sources if isinstance(s, str)]
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-def remember_sources(index_dir: Path, sources: list[str]) -> None:
-    """Write the list atomically, so a crash leaves the old list or the new one."""
+def remembered_sources(index_dir: Path) -> list[str]:
+    sources = remembered(index_dir).get("sources", [])
+    return [s for s in sources if isinstance(s, str)] if isinstance(sources, list) else []
+
+
+def remembered_taxonomy(index_dir: Path) -> str | None:
+    taxonomy = remembered(index_dir).get("taxonomy")
+    return taxonomy if isinstance(taxonomy, str) else None
+
+
+def remember(index_dir: Path, sources: list[str], taxonomy: str | None) -> None:
+    """Write the settings atomically, so a crash leaves the old ones or the new ones."""
+    index_dir.mkdir(parents=True, exist_ok=True)
     target = index_dir / _REMEMBERED
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"sources": sources}, indent=1), "utf-8")
+    temporary.write_text(json.dumps({"sources": sources, "taxonomy": taxonomy}, indent=1), "utf-8")
     os.replace(temporary, target)

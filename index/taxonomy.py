@@ -21,6 +21,8 @@ class Taxonomy:
 
     by_id: dict[int, str]
     by_slug: dict[str, str]
+    # The file it was loaded from; None for the table the project ships.
+    source: str | None = None
 
     def name_for_id(self, term_id: int) -> str | None:
         return self.by_id.get(term_id)
@@ -37,7 +39,7 @@ class Taxonomy:
         ]
 
 
-def taxonomy_from_terms(terms: list[dict]) -> Taxonomy:
+def taxonomy_from_terms(terms: list[dict], source: str | None = None) -> Taxonomy:
     by_id: dict[int, str] = {}
     by_slug: dict[str, str] = {}
     for term in terms:
@@ -48,7 +50,7 @@ def taxonomy_from_terms(terms: list[dict]) -> Taxonomy:
             by_id[term["id"]] = name
         if term.get("slug"):
             by_slug[str(term["slug"])] = name
-    return Taxonomy(by_id=by_id, by_slug=by_slug)
+    return Taxonomy(by_id=by_id, by_slug=by_slug, source=source)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -57,7 +59,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         text = resources.files("index").joinpath("taxonomy.json").read_text("utf-8")
         source = "built-in taxonomy"
     else:
-        source = str(path)
+        source = str(Path(path).resolve())
         try:
             text = Path(path).read_text("utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -68,4 +70,4 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise SourceError(source, f"taxonomy is not valid JSON: {error}") from error
     if not isinstance(terms, list) or not all(isinstance(t, dict) for t in terms):
         raise SourceError(source, "taxonomy must be a JSON list of {id, name, slug} objects")
-    return taxonomy_from_terms(terms)
+    return taxonomy_from_terms(terms, None if path is None else source)

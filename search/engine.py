@@ -12,8 +12,8 @@ from whoosh.query import Every, Query
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
-from index.reindex import open_index
 from index.schema import split_values
+from index.store import open_index
 from search.facets import FacetSets, apply_filters, facet_counts, facet_sets
 from search.highlight import snippet_html, title_html
 from search.query import parse_query

@@ -1,7 +1,7 @@
 """The `research-search` command: Flask's run/routes/shell plus `reindex`."""
 
-import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from index.errors import IndexBusy, IndexMissing, SourceError
-from index.reindex import ReindexReport, list_files, reindex, source_roots
+from index.reindex import ReindexReport, reindex
+from index.sources import remembered_taxonomy
 from index.taxonomy import load_taxonomy
 
 EXIT_SOME_FAILED = 1
@@ -41,9 +42,16 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy):
     errors, 3 when another reindex is running.
     """
     index_dir = index_dir or Path(current_app.config["INDEX_DIR"])
+    taxonomy_file = taxonomy or current_app.config.get("TAXONOMY") or remembered_taxonomy(index_dir)
     try:
-        names = taxonomy or current_app.config.get("TAXONOMY")
-        report = _run_with_progress(index_dir, load_taxonomy(names), list(paths), full, dry_run)
+        report = reindex(
+            index_dir,
+            load_taxonomy(taxonomy_file),
+            list(paths),
+            full=full,
+            dry_run=dry_run,
+            progress=progress_bar,
+        )
     except IndexBusy as error:
         click.echo(f"research-search reindex: {error}", err=True)
         sys.exit(EXIT_BUSY)
@@ -54,25 +62,16 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy):
         sys.exit(EXIT_SOME_FAILED)
 
 
-def _run_with_progress(index_dir, taxonomy, paths, full, dry_run) -> ReindexReport:
-    visible = sys.stderr.isatty()
-    roots = source_roots(index_dir, [os.path.abspath(p) for p in paths], full) if visible else []
-    estimate = len(list_files(roots))
+def progress_bar(files: list[Path]) -> Iterator[Path]:
+    """The files, with a progress bar on stderr when it is a terminal."""
     with click.progressbar(
-        length=estimate or 1,
+        files,
         label="Reading sources",
         file=sys.stderr,
         show_pos=True,
-        hidden=not visible,
+        hidden=not sys.stderr.isatty(),
     ) as bar:
-        return reindex(
-            index_dir,
-            taxonomy,
-            paths,
-            full=full,
-            dry_run=dry_run,
-            on_file=lambda path: bar.update(1),
-        )
+        yield from bar
 
 
 def _print_report(report: ReindexReport, dry_run: bool) -> None:

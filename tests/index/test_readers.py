@@ -163,3 +163,53 @@ def test_json_named_file_that_is_not_json_fails_rather_than_becoming_an_article(
     path.write_text("not json at all", "utf-8")
     with pytest.raises(SourceError, match="invalid JSON"):
         read_source(path, taxonomy)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<!-- saved from url=(0040)https://research.example.org/ -->\n",
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        "",
+    ],
+)
+def test_html_is_recognised_after_comments_and_xml_declarations(tmp_path, taxonomy, opening):
+    path = tmp_path / "page.txt"
+    path.write_text(f"{opening}<p>Quiet qubits are here.</p><nav>Home</nav>", "utf-8")
+    [doc] = read_source(path, taxonomy).documents
+    assert doc.body == "Quiet qubits are here."
+
+
+def test_text_headline_opening_with_a_bracket_is_a_text_article(tmp_path, taxonomy):
+    path = tmp_path / "video.txt"
+    path.write_text("[Video] How deep learning sees\n\nThe story.\n", "utf-8")
+    [doc] = read_source(path, taxonomy).documents
+    assert (doc.title, doc.body) == ("[Video] How deep learning sees", "The story.")
+
+
+def test_entity_definitions_are_not_expanded(tmp_path, taxonomy):
+    lol = "&lol;" * 10
+    path = tmp_path / "laughs.html"
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "{lol}">]>'
+        "<html><head><title>Laughs</title></head><body><p>&lol2;</p></body></html>",
+        "utf-8",
+    )
+    [doc] = read_source(path, taxonomy).documents
+    assert doc.title == "Laughs"
+    assert doc.body == "&lol2;"
+
+
+def test_deeply_nested_html_is_read(tmp_path, taxonomy):
+    path = tmp_path / "deep.html"
+    depth = 20_000
+    path.write_text(f"<html><body>{'<div>' * depth}deep text{'</div>' * depth}</body></html>")
+    [doc] = read_source(path, taxonomy).documents
+    assert doc.body == "deep text"
+
+
+def test_deeply_nested_json_is_named_as_invalid(tmp_path, taxonomy):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(SourceError, match="nested too deeply"):
+        read_source(path, taxonomy)

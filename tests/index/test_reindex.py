@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
-from index.errors import IndexBusy
-from index.reindex import indexed_documents, open_index, reindex, reindex_lock
+from index.errors import IndexBusy, SourceError
+from index.reindex import indexed_documents, reindex, reindex_lock
 from index.sources import remembered_sources
+from index.store import open_index
 
 
 def ids(index_dir):
@@ -101,7 +102,7 @@ def test_missing_source_folder_fails_and_keeps_its_documents(tmp_path, taxonomy,
     reindex(tmp_path / "ix", taxonomy, [str(corpus)])
     shutil.rmtree(corpus)
     report = reindex(tmp_path / "ix", taxonomy)
-    assert [f.reason for f in report.failed] == ["source not found; its documents are kept"]
+    assert [f.reason for f in report.failed] == ["folder not found; its documents are kept"]
     assert len(ids(tmp_path / "ix")) == 36
 
 
@@ -143,3 +144,45 @@ def test_symlink_loop_does_not_trap_the_walk(tmp_path, taxonomy, corpus):
     (corpus / "articles" / "loop").symlink_to(corpus, target_is_directory=True)
     report = reindex(tmp_path / "ix", taxonomy, [str(corpus)])
     assert len(report.added) == 36
+
+
+def test_moved_file_updates_its_source_so_a_later_failure_keeps_it(tmp_path, taxonomy, group_seed):
+    (tmp_path / "src").mkdir()
+    shutil.copy(group_seed, tmp_path / "src" / "a.json")
+    reindex(tmp_path / "ix", taxonomy, [str(tmp_path / "src")])
+    (tmp_path / "src" / "a.json").rename(tmp_path / "src" / "b.json")
+    assert len(reindex(tmp_path / "ix", taxonomy).updated) == 1
+    (tmp_path / "src" / "b.json").write_text("{broken", "utf-8")
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert (len(report.failed), report.removed) == (1, [])
+    assert len(ids(tmp_path / "ix")) == 1
+
+
+def test_path_that_does_not_exist_is_refused_and_not_remembered(tmp_path, taxonomy, corpus):
+    with pytest.raises(SourceError, match="no such file or folder"):
+        reindex(tmp_path / "ix", taxonomy, [str(corpus), str(tmp_path / "typo")])
+    assert remembered_sources(tmp_path / "ix") == []
+
+
+def test_remembered_single_file_that_is_deleted_takes_its_document(tmp_path, taxonomy, corpus):
+    story = corpus / "articles" / "002_2617209aba1bfd98.txt"
+    reindex(tmp_path / "ix", taxonomy, [str(story)])
+    story.unlink()
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert (len(report.removed), report.failed) == (1, [])
+
+
+def test_unexpected_field_types_do_not_stop_the_file(tmp_path, taxonomy, group_seed):
+    item = json.loads(group_seed.read_text("utf-8"))
+    item.update(
+        {
+            "tab-content": [{"content": 7}],
+            "research-area": 13561,
+            "date_gmt": "0001-01-01T00:00:00+05:00",
+            "related-researchers": "nobody",
+        }
+    )
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "odd.json").write_text(json.dumps(item), "utf-8")
+    report = reindex(tmp_path / "ix", taxonomy, [str(tmp_path / "src")])
+    assert (len(report.added), report.failed) == (1, [])

@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from index.reindex import indexed_documents, open_index
+from index.reindex import indexed_documents
+from index.store import open_index
 from search.engine import SearchEngine
 from search.request import SearchRequest
 

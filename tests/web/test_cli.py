@@ -1,5 +1,7 @@
 """The `research-search reindex` command: summary line, named failures and exit codes."""
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +66,20 @@ def test_console_script_is_installed_with_flask_commands():
     result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     for command in ("reindex", "run", "routes", "shell"):
         assert command in result.stdout
+
+
+def test_missing_path_is_a_usage_error(cli, tmp_path):
+    result = cli(str(tmp_path / "typo"))
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+
+
+def test_taxonomy_file_is_remembered_for_bare_reindexes(cli, corpus, tmp_path, group_seed):
+    terms = [{"id": 13562, "name": "Seeing machines", "slug": "computer-vision"}]
+    (tmp_path / "areas.json").write_text(json.dumps(terms), "utf-8")
+    shutil.copy(group_seed, tmp_path / "group.json")
+    assert (
+        cli(str(tmp_path / "group.json"), "--taxonomy", str(tmp_path / "areas.json")).exit_code == 0
+    )
+    result = cli()
+    assert result.output.strip() == "added 0, updated 0, removed 0, unchanged 1, failed 0"
