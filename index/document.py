@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 
@@ -42,8 +42,3 @@ def _hash_of(doc: Document) -> str:
         data.pop(key)
     payload = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-
-
-def with_source(doc: Document, source: str) -> Document:
-    """The same document, remembered as coming from ``source``."""
-    return replace(doc, source=source)

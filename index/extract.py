@@ -74,6 +74,7 @@ _BACK_LINK = re.compile(r"^\s*(return|back) to\b", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7]\s+[^|\-\u2013\u2014\u00b7]{2,60}$")
+_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.IGNORECASE)
 _BLOCK_END = object()
 
 
@@ -109,14 +110,19 @@ def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> str:
         if node is _BLOCK_END:
             parts.append("\n")
         elif isinstance(node, NavigableString):
-            if type(node) is NavigableString:  # not a comment, doctype or CDATA
-                parts.append(str(node))
+            if type(node) is NavigableString and not _is_url_link_text(node):
+                parts.append(str(node))  # not a comment, doctype or CDATA
         elif isinstance(node, Tag) and (node is root or not skip(node)):
             if node.name in _BLOCKS:
                 parts.append("\n")
                 stack.append(_BLOCK_END)
             stack.extend(reversed(node.contents))
     return normalise_text("".join(parts))
+
+
+def _is_url_link_text(text: NavigableString) -> bool:
+    """'http://CaptionBot.ai' as a link's text: an address, not words anyone searches."""
+    return text.parent is not None and text.parent.name == "a" and bool(_URL.match(text))
 
 
 def normalise_text(text: str) -> str:

@@ -4,7 +4,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh.index import Index
@@ -14,7 +14,8 @@ from whoosh.searching import Searcher
 
 from index.schema import split_values
 from index.store import open_index
-from search.facets import FacetSets, apply_filters, facet_counts, facet_sets
+from search.errors import BadRequest
+from search.facets import FACET_FIELDS, FacetSets, apply_filters, facet_counts, facet_sets
 from search.highlight import snippet_html, title_html
 from search.query import parse_query
 from search.request import SearchRequest
@@ -87,8 +88,7 @@ class SearchEngine:
         started = time.perf_counter()
         with self.generation() as gen:
             response = _search(gen, request)
-        took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchResponse(**{**response.__dict__, "took_ms": took})
+        return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
@@ -96,6 +96,11 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
     query, fallback = _choose_query(searcher, request)
     matched = frozenset(searcher.docs_for_query(query))
     selected = apply_filters(matched, sets, request.filters)
+    last_page = max(1, -(-len(selected) // request.per_page))
+    if request.page > last_page:
+        raise BadRequest(
+            "page_out_of_range", f"page {request.page} is past the last page ({last_page})"
+        )
     hits: tuple[Hit, ...] = ()
     if selected:
         hits = _page_of_hits(searcher, query, selected, request)
@@ -107,7 +112,7 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         per_page=request.per_page,
         took_ms=0.0,
         sort=request.sort,
-        filters={facet: request.selected(facet) for facet in ("area", "kind", "year")},
+        filters={facet: request.selected(facet) for facet in FACET_FIELDS},
         hits=hits,
         facets=facet_counts(matched, sets, request.filters),
         suggestion=suggestion,
@@ -120,7 +125,9 @@ def _choose_query(searcher: Searcher, request: SearchRequest) -> tuple[Query, bo
     if not request.query:
         return Every(), False
     parsed = parse_query(request.query, searcher.schema)
-    if parsed.any_word is not None and not _any_match(searcher, parsed.all_words):
+    if parsed.any_word is None or _any_match(searcher, parsed.all_words):
+        return parsed.all_words, False
+    if _any_match(searcher, parsed.any_word):
         return parsed.any_word, True
     return parsed.all_words, False
 

@@ -72,8 +72,7 @@ def facet_counts(
 ) -> dict[str, tuple[FacetValue, ...]]:
     """Counts per value, each facet counted with every filter applied except its own.
 
-    So ticking one area leaves the other areas' counts visible. Selected values are
-    always listed, even at zero, so they can be unticked.
+    So ticking one area leaves the other areas' counts visible.
     """
     counts = {}
     for facet in FACET_FIELDS:
@@ -83,9 +82,16 @@ def facet_counts(
             FacetValue(value, len(scope & docs), value in selected)
             for value, docs in sets.docs[facet].items()
         ]
-        values = [v for v in values if v.count or v.selected]
-        values += [FacetValue(v, 0, True) for v in selected if v not in sets.docs[facet]]
-        counts[facet] = tuple(_ordered(facet, values)[:MAX_VALUES])
+        listed = _ordered(facet, [v for v in values if v.count])[:MAX_VALUES]
+        # Selected values are always listed, even at zero, so they can be unticked.
+        counted = {v.value: v for v in values}
+        shown = {v.value for v in listed}
+        listed += [
+            counted.get(value, FacetValue(value, 0, True))
+            for value in sorted(selected)
+            if value not in shown
+        ]
+        counts[facet] = tuple(listed)
     return counts
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, plugins, syntax
-from whoosh.query import NullQuery, Query
+from whoosh.query import AndNot, Every, NullQuery, Query
 
 from search.errors import BadRequest
 
@@ -16,10 +16,9 @@ SEARCH_FIELDS = ["title", "summary", "body", "people_text", "area_text"]
 FIELD_ALIASES = {"area_text": ["area"], "people_text": ["person", "people"]}
 USER_FIELDS = r"title|area|person|people|kind|year"
 _WILDCARDS = re.compile(r"[*?]")
-_WORDS = re.compile(r"\w+")
 # "-word" excludes only at the start of a word: "low-hanging" is one hyphenated word.
 _WORD_START = r"(?<![^\s(])"
-_LEAF_LIMIT_ERROR = "too_many_terms"
+_SIGNED_WORDS = re.compile(_WORD_START + r"(-?)(\w+)")
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,6 @@ class ParsedQuery:
 
     all_words: Query
     any_word: Query | None
-    words: tuple[str, ...]
 
 
 def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldParser:
@@ -54,19 +52,34 @@ def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldPar
 
 
 def parse_query(text: str, schema: Schema) -> ParsedQuery:
-    """Parse what the user typed; malformed syntax is searched as plain words."""
-    words = tuple(_WORDS.findall(text))
+    """Parse what the user typed; syntax Whoosh cannot make sense of is searched as words."""
+    signed = _SIGNED_WORDS.findall(text)
+    if len(signed) > MAX_TERMS:
+        raise BadRequest("too_many_terms", f"the query has too many terms (at most {MAX_TERMS})")
     cleaned = _WILDCARDS.sub(" ", text)
     all_words = _parse(cleaned, schema, syntax.AndGroup)
     if all_words is None:
-        cleaned = " ".join(word.lower() for word in words)
-        all_words = _parse(cleaned, schema, syntax.AndGroup) or NullQuery
-    if sum(1 for _ in all_words.leaves()) > MAX_TERMS * len(SEARCH_FIELDS):
-        raise BadRequest(_LEAF_LIMIT_ERROR, f"the query has too many terms (at most {MAX_TERMS})")
-    any_word = _parse(cleaned, schema, syntax.OrGroup) if len(words) > 1 else None
-    if any_word is not None and any_word == all_words:
-        any_word = None
-    return ParsedQuery(all_words=all_words, any_word=any_word, words=words)
+        return _plain_words(signed, schema)
+    any_word = _parse(cleaned, schema, syntax.OrGroup) if len(signed) > 1 else None
+    return ParsedQuery(all_words, None if any_word == all_words else any_word)
+
+
+def _plain_words(signed: list[tuple[str, str]], schema: Schema) -> ParsedQuery:
+    """The words alone, keeping which were excluded: '-deep' means every page but those."""
+    wanted = " ".join(word.lower() for sign, word in signed if not sign)
+    unwanted = " ".join(word.lower() for sign, word in signed if sign)
+    if not signed:
+        return ParsedQuery(NullQuery, None)
+    all_words = _parse(wanted, schema, syntax.AndGroup) if wanted else Every()
+    if all_words is None:
+        return ParsedQuery(NullQuery, None)
+    excluded = _parse(unwanted, schema, syntax.OrGroup) if unwanted else None
+    if excluded is not None:
+        all_words = AndNot(all_words, excluded)
+    any_word = _parse(wanted, schema, syntax.OrGroup) if wanted.count(" ") else None
+    if any_word is not None and excluded is not None:
+        any_word = AndNot(any_word, excluded)
+    return ParsedQuery(all_words, any_word)
 
 
 def _parse(text: str, schema: Schema, group: type) -> Query | None:
@@ -75,11 +88,11 @@ def _parse(text: str, schema: Schema, group: type) -> Query | None:
         return None
     try:
         parsed = build_parser(schema, group).parse(text)
-    except (RecursionError, ValueError, TypeError, AttributeError):
+        if parsed is NullQuery or isinstance(parsed, type(NullQuery)):
+            return None
+        return parsed.normalize()
+    except Exception:  # the parser raises assorted errors on odd syntax: `(+):`, `ANDNOT ]`
         return None
-    if parsed is NullQuery or isinstance(parsed, type(NullQuery)):
-        return None
-    return parsed.normalize()
 
 
 def _nesting(text: str) -> int:

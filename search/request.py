@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from search.errors import BadRequest
+from search.facets import FACET_FIELDS
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1000
@@ -12,7 +13,6 @@ DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20
 MAX_FILTER_CHARS = 200
 SORTS = ("relevance", "newest")
-FACET_NAMES = ("area", "kind", "year")
 
 
 class Arguments(Protocol):
@@ -47,7 +47,7 @@ def request_from_args(args: Arguments) -> SearchRequest:
         raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
     return SearchRequest(
         query=query,
-        filters={name: _filter_values(args, name) for name in FACET_NAMES},
+        filters={name: _filter_values(args, name) for name in FACET_FIELDS},
         sort=sort,
         page=_whole_number(args, "page", 1, 1, MAX_PAGE),
         per_page=_whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),

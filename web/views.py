@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from search.engine import SearchEngine
-from search.request import FACET_NAMES, request_from_args
+from search.facets import FACET_FIELDS
+from search.request import DEFAULT_PER_PAGE, request_from_args
 from search.response import SearchResponse
 from web.json_api import response_json
 
 blueprint = Blueprint("search", __name__)
+FACET_LABELS = {"area": "Research area", "kind": "Type", "year": "Year"}
 
 
 def engine() -> SearchEngine:
@@ -21,7 +23,9 @@ def engine() -> SearchEngine:
 @blueprint.get("/search")
 def search_page():
     response = engine().search(request_from_args(request.args))
-    return render_template("search.html", response=response, url=SearchUrls(response))
+    return render_template(
+        "search.html", response=response, url=SearchUrls(response), facet_labels=FACET_LABELS
+    )
 
 
 @blueprint.get("/api/search")
@@ -49,10 +53,10 @@ class SearchUrls:
     def _params(self) -> list[tuple[str, str]]:
         r = self.response
         params = [("q", r.query)] if r.query else []
-        params += [(facet, v) for facet in FACET_NAMES for v in r.filters.get(facet, ())]
+        params += [(facet, v) for facet in FACET_FIELDS for v in r.filters.get(facet, ())]
         if r.sort != "relevance":
             params.append(("sort", r.sort))
-        if r.per_page != 10:
+        if r.per_page != DEFAULT_PER_PAGE:
             params.append(("per_page", str(r.per_page)))
         return params
 
@@ -66,14 +70,8 @@ class SearchUrls:
     def without(self, facet: str, value: str) -> str:
         return self._url([p for p in self._params() if p != (facet, value)])
 
-    def toggled(self, facet: str, value: str) -> str:
-        params = self._params()
-        if (facet, value) in params:
-            return self._url([p for p in params if p != (facet, value)])
-        return self._url([*params, (facet, value)])
-
     def without_filters(self) -> str:
-        return self._url([p for p in self._params() if p[0] not in FACET_NAMES])
+        return self._url([p for p in self._params() if p[0] not in FACET_FIELDS])
 
     def query(self, text: str) -> str:
         return self._url([("q", text), *[p for p in self._params() if p[0] != "q"]])

@@ -58,7 +58,15 @@ def test_group_body_has_content_highlights_tab_and_excerpt(group):
 
 @pytest.mark.parametrize(
     "navigation",
-    ["Return to Microsoft Research Lab", "(opens in new tab)", "https://", "144931", "<", "&#"],
+    [
+        "Return to Microsoft Research Lab",
+        "(opens in new tab)",
+        "https://",
+        "http://",
+        "144931",
+        "<",
+        "&#",
+    ],
 )
 def test_group_body_has_no_navigation_labels_urls_or_markup(group, navigation):
     assert navigation not in group.body

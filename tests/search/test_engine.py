@@ -1,13 +1,40 @@
 """The engine over the sample corpus: matching, fallback, sorting, paging, suggestions."""
 
 import json
+import re
 import shutil
 
 import pytest
 
-from index.reindex import reindex
+from index.reindex import indexed_documents, reindex
+from index.store import open_index
 from search.engine import SearchEngine
+from search.errors import BadRequest
 from search.request import SearchRequest
+
+HOSTILE_QUERIES = [
+    "deep (+) learning",
+    "(+):",
+    "REQUIRE ANDNOT ]",
+    "REQUIRE ANDMAYBE area: \u0130",
+    "title:",
+    '"unclosed',
+    "AND OR",
+    "(" * 400,
+    "*",
+    "a* b* c*",
+    "\x00",
+    "\ud800",
+    "kind:",
+    "-",
+    "+",
+    "deep^99",
+    "title:[a TO z]",
+    "\u202e",
+    "<script>alert(1)</script>",
+    "NOT",
+    "-deep -learning",
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +50,15 @@ def test_title_match_ranks_the_group_page_first(engine):
     assert search(engine, "deep learning group").hits[0].title == "Deep Learning Group"
 
 
-def test_all_words_must_match(engine):
+def test_all_words_must_match(engine, sample_index):
+    documents = indexed_documents(open_index(sample_index))
     both = search(engine, "quantum error", per_page=100)
     assert both.total > 0 and not both.fallback
+    assert both.total < search(engine, "quantum", per_page=100).total
     for hit in both.hits:
-        assert "quantum" in hit.snippet_html.lower() + hit.title.lower() or hit.areas
+        doc = documents[hit.id]
+        text = " ".join([doc.title, doc.summary, doc.body, *doc.areas]).lower()
+        assert re.search(r"\bquantum", text) and re.search(r"\berror", text)
 
 
 def test_when_no_document_has_every_word_any_word_will_do(engine):
@@ -37,7 +68,7 @@ def test_when_no_document_has_every_word_any_word_will_do(engine):
 
 
 def test_phrase_is_stricter_than_words(engine):
-    assert 0 < search(engine, '"deep learning"').total <= search(engine, "learning deep").total
+    assert search(engine, '"learning deep"').total < search(engine, "learning deep").total
 
 
 def test_minus_word_excludes(engine):
@@ -65,10 +96,36 @@ def test_newest_sort_puts_undated_documents_last(engine):
 
 def test_pages_partition_the_results_with_an_exact_total(engine):
     everything = search(engine, "learning", per_page=100)
-    pages = [search(engine, "learning", per_page=4, page=n) for n in range(1, 20)]
+    last = -(-everything.total // 4)
+    pages = [search(engine, "learning", per_page=4, page=n) for n in range(1, last + 1)]
     seen = [hit.id for page in pages for hit in page.hits]
     assert len(seen) == len(set(seen)) == everything.total
-    assert pages[0].pages == -(-everything.total // 4)
+    assert pages[0].pages == last
+
+
+def test_page_past_the_end_is_a_bad_request(engine):
+    last = search(engine, "learning", per_page=4).pages
+    with pytest.raises(BadRequest, match="past the last page"):
+        search(engine, "learning", per_page=4, page=last + 1)
+
+
+def test_no_fallback_is_claimed_when_nothing_matches_at_all(engine):
+    response = search(engine, "zyzzx qwxqw")
+    assert (response.total, response.fallback) == (0, False)
+
+
+def test_only_excluded_words_mean_everything_but_those(engine):
+    everything = search(engine).total
+    assert search(engine, "-deep").total == everything - search(engine, "deep").total
+
+
+def test_query_of_symbols_only_finds_nothing(engine):
+    assert search(engine, "(+):").total == 0
+
+
+@pytest.mark.parametrize("text", HOSTILE_QUERIES, ids=lambda t: repr(t[:20]))
+def test_hostile_queries_search_without_error(engine, text):
+    assert search(engine, text).total >= 0
 
 
 def test_misspelled_word_gets_a_suggestion(engine):

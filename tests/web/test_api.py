@@ -63,6 +63,7 @@ def test_repeated_filters_are_or_within_a_facet(client):
         ("page=1001", "bad_page"),
         ("per_page=101", "bad_per_page"),
         ("per_page=0", "bad_per_page"),
+        ("page=50", "page_out_of_range"),
         ("sort=oldest", "bad_sort"),
         ("year=last", "bad_year"),
         ("q=" + "x" * 501, "query_too_long"),
@@ -79,7 +80,20 @@ def test_bad_parameters_get_a_400_saying_what_is_wrong(client, query_string, cod
 
 @pytest.mark.parametrize(
     "query",
-    ["title:", '"unclosed', "AND OR", "(" * 400, "*", "a* b* c*", "%00", "\\", "kind:", "-"],
+    [
+        "title:",
+        '"unclosed',
+        "AND OR",
+        "(" * 400,
+        "*",
+        "a* b* c*",
+        "\x00",
+        "\\",
+        "kind:",
+        "-",
+        "deep (+) learning",
+        "REQUIRE ANDNOT ]",
+    ],
 )
 def test_malformed_queries_never_fail(client, query):
     response = client.get("/api/search", query_string={"q": query})
