@@ -16,3 +16,7 @@ class IndexBusy(Exception):
 
 class IndexMissing(Exception):
     """There is no index in the folder yet."""
+
+
+class IndexWriteError(Exception):
+    """The index could not be written (disk full, read-only folder); it is unchanged."""

@@ -4,6 +4,7 @@ import hashlib
 import html
 import json
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,14 +51,14 @@ class ReadResult:
     errors: list[SourceError] = field(default_factory=list)
 
 
-def read_source(path: Path, taxonomy: Taxonomy) -> ReadResult:
+def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
     """Read one file, recognising its format by content as well as by name.
 
     A ``.json`` file must be JSON; otherwise content that parses as JSON is a WordPress
     export, content that opens with an HTML tag (after any comments or XML declaration)
     is an HTML article, and anything else is a plain-text article.
     """
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise SourceError(str(path), "file is empty")
@@ -80,16 +81,23 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_START.match(head))
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; refuses what is not a regular file (a FIFO would block forever)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError(str(path), "not a regular file")
+        if status.st_size > max_bytes:
             raise SourceError(
-                str(path), f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
+                str(path), f"file is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit"
             )
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as error:
         raise SourceError(str(path), f"cannot read file: {error.strerror or error}") from error
+    if len(data) > max_bytes:  # grew while we looked
+        raise SourceError(str(path), f"file is over the {max_bytes:,}-byte limit")
+    return data
 
 
 def parse_json(path: Path, data: bytes) -> object:

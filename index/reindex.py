@@ -3,16 +3,16 @@
 import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.index import Index
-from whoosh.writing import CLEAR
+from whoosh.index import TOC, Index, clean_files
+from whoosh.writing import CLEAR, SegmentWriter
 
 from index.document import Document
-from index.errors import IndexBusy, SourceError
-from index.readers import read_source
+from index.errors import IndexBusy, IndexWriteError, SourceError
+from index.readers import MAX_FILE_BYTES, read_source
 from index.schema import document_fields, document_from_stored
 from index.sources import is_under, remember, remembered_sources, source_files
 from index.store import index_exists, open_index, open_or_create_index
@@ -77,14 +77,16 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             handle.truncate(0)
 
 
-def scan(roots: list[str], taxonomy: Taxonomy, progress: Progress) -> Scan:
+def scan(
+    roots: list[str], taxonomy: Taxonomy, progress: Progress, max_file_bytes: int = MAX_FILE_BYTES
+) -> Scan:
     """Read every file under ``roots``; a failing file is recorded, never fatal."""
     documents: dict[str, Document] = {}
     failed: list[SourceError] = []
     protected: set[str] = set()
     for path in progress(list_files(roots)):
         try:
-            result = read_source(path, taxonomy)
+            result = read_source(path, taxonomy, max_file_bytes)
         except SourceError as error:
             failed.append(error)
             protected.add(str(path))
@@ -169,13 +171,16 @@ def reindex(
     full: bool = False,
     dry_run: bool = False,
     progress: Progress = lambda files: files,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> ReindexReport:
     """Bring the index in line with its sources.
 
     ``paths`` are added to the remembered sources (``full`` replaces them). Incremental
     runs add, update and remove only what changed; ``full`` rewrites every document.
     Either way the change lands in one commit: a reader sees the old index or the new.
-    Documents whose source failed to read are kept as they were.
+    Documents whose source failed to read are kept as they were. If the index cannot
+    be written (disk full, read-only folder), IndexWriteError says so and the committed
+    index is the one from before.
     """
     given = [os.path.abspath(p) for p in paths or []]
     for path in given:
@@ -184,18 +189,25 @@ def reindex(
     if dry_run:
         roots = source_roots(index_dir, given, full)
         indexed = indexed_documents(open_index(index_dir)) if index_exists(index_dir) else {}
-        return plan(indexed, settle_missing(scan(roots, taxonomy, progress), indexed))
-    with reindex_lock(index_dir):
-        roots = source_roots(index_dir, given, full)
-        found = scan(roots, taxonomy, progress)
-        ix = open_or_create_index(index_dir)
-        indexed = indexed_documents(ix)
-        found = settle_missing(found, indexed)
-        report = plan(indexed, found)
-        # Remember first: a later bare reindex must never forget what this one committed.
-        remember(index_dir, roots, taxonomy.source)
-        _write(ix, report, found, indexed, full)
-        return report
+        found = scan(roots, taxonomy, progress, max_file_bytes)
+        return plan(indexed, settle_missing(found, indexed))
+    try:
+        with reindex_lock(index_dir):
+            roots = source_roots(index_dir, given, full)
+            found = scan(roots, taxonomy, progress, max_file_bytes)
+            ix = open_or_create_index(index_dir)
+            indexed = indexed_documents(ix)
+            found = settle_missing(found, indexed)
+            report = plan(indexed, found)
+            # Remember first: a later bare reindex must never forget what this one committed.
+            remember(index_dir, roots, taxonomy.source)
+            _write(ix, report, found, indexed, full)
+            return report
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise IndexWriteError(
+            f"cannot write the index in {index_dir}: {reason}; the index is unchanged"
+        ) from error
 
 
 def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
@@ -212,16 +224,35 @@ def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: b
             for doc_id, doc in indexed.items()
             if doc_id not in found.documents and is_under(doc.source, found.protected)
         ]
-        writer = ix.writer()
-        for doc in [*found.documents.values(), *kept]:
-            writer.add_document(**document_fields(doc))
-        writer.commit(mergetype=CLEAR)
+        with _writing(ix) as writer:
+            for doc in [*found.documents.values(), *kept]:
+                writer.add_document(**document_fields(doc))
+            writer.commit(mergetype=CLEAR)
         return
     if not report.changed:
         return
+    with _writing(ix) as writer:
+        for doc in report.removed:
+            writer.delete_by_term("id", doc.id)
+        for doc in [*report.added, *report.updated]:
+            writer.update_document(**document_fields(doc))
+        writer.commit()
+
+
+@contextmanager
+def _writing(ix: Index) -> Iterator[SegmentWriter]:
+    """A writer that is cancelled on failure, its half-written segment files deleted.
+
+    Deleting them matters on a full disk: left behind, they keep the space that the
+    next reindex needs. Files of the committed generation are never touched.
+    """
     writer = ix.writer()
-    for doc in report.removed:
-        writer.delete_by_term("id", doc.id)
-    for doc in [*report.added, *report.updated]:
-        writer.update_document(**document_fields(doc))
-    writer.commit()
+    try:
+        yield writer
+    except BaseException:
+        with suppress(Exception):
+            writer.cancel()
+        with suppress(Exception):
+            toc = TOC.read(ix.storage, ix.indexname)
+            clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        raise

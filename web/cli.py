@@ -8,13 +8,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from index.errors import IndexBusy, IndexMissing, SourceError
+from index.errors import IndexBusy, IndexMissing, IndexWriteError, SourceError
+from index.readers import MAX_FILE_BYTES
 from index.reindex import ReindexReport, reindex
 from index.sources import remembered_taxonomy
 from index.taxonomy import load_taxonomy
 
 EXIT_SOME_FAILED = 1
 EXIT_BUSY = 3
+EXIT_NOT_WRITTEN = 4
 
 
 @click.command("reindex")
@@ -34,12 +36,21 @@ EXIT_BUSY = 3
     type=click.Path(dir_okay=False, path_type=Path),
     help="Research-area JSON (as /wp-json/wp/v2/research-area returns).",
 )
-def reindex_command(paths, full, dry_run, index_dir, taxonomy):
+@click.option(
+    "--max-file-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="RESEARCH_SEARCH_MAX_FILE_MB",
+    default=MAX_FILE_BYTES / 2**20,
+    show_default=True,
+    help="Larger files are refused (and named) rather than read.",
+)
+def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb):
     """Index the files and folders in PATHS (remembered; a bare call rescans them).
 
     Adds new documents, updates changed ones, removes those whose source is gone. Exit
     0 when every file was read, 1 when some failed (the rest are indexed), 2 for usage
-    errors, 3 when another reindex is running.
+    errors, 3 when another reindex is running, 4 when the index could not be written
+    (it is then unchanged).
     """
     index_dir = index_dir or Path(current_app.config["INDEX_DIR"])
     taxonomy_file = taxonomy or current_app.config.get("TAXONOMY") or remembered_taxonomy(index_dir)
@@ -51,10 +62,14 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy):
             full=full,
             dry_run=dry_run,
             progress=progress_bar,
+            max_file_bytes=int(max_file_mb * 2**20),
         )
     except IndexBusy as error:
         click.echo(f"research-search reindex: {error}", err=True)
         sys.exit(EXIT_BUSY)
+    except IndexWriteError as error:
+        click.echo(f"research-search reindex: {error}", err=True)
+        sys.exit(EXIT_NOT_WRITTEN)
     except (SourceError, IndexMissing) as error:
         raise click.UsageError(str(error)) from error
     _print_report(report, dry_run)
