@@ -1,0 +1,105 @@
+"""Reindex killed with SIGKILL at random moments: the index is always the old state or
+the new one, a running engine keeps answering, and the next reindex loses nothing."""
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.reindex import indexed_documents, reindex
+from index.store import open_index
+from search.engine import SearchEngine
+from search.request import SearchRequest
+
+KILLS = 20
+COPIES = 15  # about 250 documents: a reindex long enough to be killed mid-way
+
+
+@pytest.fixture
+def big_corpus(corpus) -> Path:
+    articles = sorted(corpus.glob("articles/*"))
+    for n in range(COPIES):
+        folder = corpus / f"copy{n}"
+        folder.mkdir()
+        for article in articles:
+            shutil.copy(article, folder / article.name)
+    return corpus
+
+
+def state(index_dir: Path) -> dict[str, str]:
+    return {i: d.content_hash for i, d in indexed_documents(open_index(index_dir)).items()}
+
+
+def change_some_files(corpus: Path, rng: random.Random, step: int) -> None:
+    """Edit one story, delete one file and add one, so every run has all three kinds."""
+    stories = sorted(corpus.glob("copy*/*.txt"))
+    edited = rng.choice(stories)
+    edited.write_text(edited.read_text("utf-8") + f"\nEdited in step {step}.\n", "utf-8")
+    rng.choice([s for s in stories if s != edited]).unlink()
+    (corpus / f"added-{step}.txt").write_text(f"Added story {step}\n\nBody {step}.\n", "utf-8")
+
+
+def reindex_command(index_dir: Path, full: bool) -> list[str]:
+    script = Path(sys.executable).with_name("research-search")
+    return [str(script), "reindex", "--index-dir", str(index_dir), *(["--full"] if full else [])]
+
+
+def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
+    tmp_path, taxonomy, big_corpus
+):
+    index_dir = tmp_path / "ix"
+    reindex(index_dir, taxonomy, [str(big_corpus)])
+    running_server = SearchEngine(index_dir)
+    rng = random.Random(20261122)
+    before = state(index_dir)
+    killed_mid_run = 0
+    for step in range(KILLS):
+        change_some_files(big_corpus, rng, step)
+        expected_after = state_after_dry_run(index_dir, taxonomy, before)
+        process = subprocess.Popen(
+            reindex_command(index_dir, full=step % 2 == 1),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.1, 2.2))
+        if process.poll() is None:
+            killed_mid_run += 1
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = state(index_dir)
+        assert now in (before, expected_after), f"mixed state after kill {step}"
+        assert running_server.document_count() == len(now)
+        assert running_server.search(SearchRequest(query="deep learning")).total > 0
+        before = now
+    assert killed_mid_run >= KILLS // 2, "kills should mostly land while reindex runs"
+    report = reindex(index_dir, taxonomy)  # the stale locks of killed runs are no obstacle
+    assert report.failed == []
+    assert state(index_dir) == state_after_dry_run(index_dir, taxonomy, before)
+
+
+def state_after_dry_run(index_dir: Path, taxonomy, before: dict[str, str]) -> dict[str, str]:
+    """What the index would hold after a complete reindex, from a dry run's diff."""
+    report = reindex(index_dir, taxonomy, dry_run=True)
+    after = {k: v for k, v in before.items() if k not in {d.id for d in report.removed}}
+    after.update({d.id: d.content_hash for d in [*report.added, *report.updated]})
+    return after
+
+
+def test_second_reindex_process_exits_3_while_the_first_writes(tmp_path, taxonomy, big_corpus):
+    index_dir = tmp_path / "ix"
+    reindex(index_dir, taxonomy, [str(big_corpus)])
+    first = subprocess.Popen(reindex_command(index_dir, full=True), stdout=subprocess.PIPE)
+    lock = index_dir / "reindex.lock"
+    while first.poll() is None and not lock.read_text().startswith("pid"):
+        time.sleep(0.01)
+    second = subprocess.run(reindex_command(index_dir, full=False), capture_output=True, text=True)
+    assert first.wait() == 0
+    assert second.returncode == 3
+    assert f"another reindex (pid {first.pid})" in second.stderr
+    assert len(state(index_dir)) == 36 + 14 * COPIES
+    assert reindex(index_dir, taxonomy).summary_line().endswith("failed 0")
