@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: serve index install install-test browser test lint clean
+.PHONY: serve index install install-test browser test lint bench clean
 
 serve: install index
 	RESEARCH_SEARCH_INDEX=$(INDEX_DIR) $(BIN)/gunicorn --workers $(WORKERS) \
@@ -51,7 +51,11 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 test: install-test browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest --junitxml=test-artifacts/junit.xml
+
+# Benchmarks on real pages (Debian's python3.11-doc, installed here); not part of `make test`.
+bench: install-test
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache *.egg-info
