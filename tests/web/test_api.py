@@ -121,3 +121,15 @@ def test_every_response_carries_security_headers(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_no_route_accepts_a_writing_method(app, client, method):
+    paths = {rule.rule for rule in app.url_map.iter_rules() if "<" not in rule.rule}
+    assert {"/", "/search", "/api/search", "/api/openapi.json", "/healthz"} <= paths
+    for path in paths:
+        response = client.open(path, method=method)
+        assert response.status_code == 405, (method, path)
+    assert client.open("/api/search", method=method).get_json()["error"]["code"] == (
+        "method_not_allowed"
+    )
