@@ -7,6 +7,8 @@ from whoosh.searching import Searcher
 SPELLING_FIELD = "spelling"
 # Two edits turn short words into unrelated ones ("alert" -> "art").
 LONG_WORD = 6
+# Past this length a "word" is noise, and correcting it costs the most.
+MAX_WORD = 30
 _WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!:)")
 
 
@@ -24,7 +26,9 @@ def did_you_mean(searcher: Searcher, text: str) -> str | None:
         nonlocal changed
         word = match.group(0)
         folded = next((token.text for token in analyzer(word)), "")
-        if not folded or word.isupper() or searcher.doc_frequency(SPELLING_FIELD, folded):
+        if not folded or len(folded) > MAX_WORD or word.isupper():
+            return word
+        if searcher.doc_frequency(SPELLING_FIELD, folded):
             return word
         for distance in (1, 2) if len(folded) >= LONG_WORD else (1,):
             found = corrector.suggest(folded, limit=1, maxdist=distance)
