@@ -2,52 +2,13 @@
 
 import copy
 import json
-import os
-import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import Page, Response, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def _unavailable(skip_reason: str, ci_failure: str) -> None:
-    """Skip this module, except under CI=true, where a missing browser is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(ci_failure, pytrace=False)
-    pytest.skip(skip_reason, allow_module_level=True)
-
-
-if not CHROMIUM.exists():
-    _unavailable(
-        "Debian's chromium is not installed (/usr/bin/chromium); "
-        "`make browser` installs it as root",
-        "CI=true but /usr/bin/chromium is missing: CI must install Debian's chromium "
-        "with `make browser` (as root) before the tests",
-    )
-try:
-    from playwright.sync_api import Page, Response, expect, sync_playwright
-except ImportError:
-    _unavailable(
-        "the playwright package is not installed; `make install-test` installs it",
-        "CI=true but the playwright package is missing: CI must run `make install-test`",
-    )
-
-from werkzeug.serving import make_server  # noqa: E402
-
-from index.reindex import reindex  # noqa: E402
-from web import create_app  # noqa: E402
+from index.reindex import reindex
 
 pytestmark = pytest.mark.browser
 
@@ -153,26 +114,8 @@ def hostile_index(tmp_path_factory, taxonomy, group_seed) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(hostile_index):
-    """The app over the hostile index, served on an ephemeral local port."""
-    server = make_server(
-        "127.0.0.1", 0, create_app({"INDEX_DIR": str(hostile_index)}), threaded=True
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+def base_url(hostile_index, serve):
+    return serve(hostile_index)
 
 
 def _page(browser, base_url, bypass_csp: bool):
