@@ -77,9 +77,10 @@ def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
         assert running_server.search(SearchRequest(query="deep learning")).total > 0
         before = now
     assert killed_mid_run >= KILLS // 2, "kills should mostly land while reindex runs"
+    expected = state_after_dry_run(index_dir, taxonomy, before)
     report = reindex(index_dir, taxonomy)  # the stale locks of killed runs are no obstacle
     assert report.failed == []
-    assert state(index_dir) == state_after_dry_run(index_dir, taxonomy, before)
+    assert state(index_dir) == expected
 
 
 def state_after_dry_run(index_dir: Path, taxonomy, before: dict[str, str]) -> dict[str, str]:
