@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from index.schema import split_values
 from index.store import open_index
+from search import matching  # noqa: F401  (fixes `-word` before any search runs)
 from search.errors import BadRequest
 from search.facets import FACET_FIELDS, FacetSets, apply_filters, facet_counts, facet_sets
 from search.highlight import snippet_html, title_html

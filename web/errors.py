@@ -7,10 +7,10 @@ from index.errors import IndexMissing
 from search.errors import BadRequest
 
 
-def error_response(status: int, code: str, message: str):
+def error_response(status: int, code: str, message: str, headers: dict | None = None):
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
+    return render_template("error.html", status=status, message=message), status, headers or {}
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +25,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(error.code or 500, code, error.description or error.name)
+        # Keep what the error says beyond its body, such as `Allow` on a 405.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return error_response(error.code or 500, code, error.description or error.name, headers)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

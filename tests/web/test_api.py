@@ -130,6 +130,7 @@ def test_no_route_accepts_a_writing_method(app, client, method):
     for path in paths:
         response = client.open(path, method=method)
         assert response.status_code == 405, (method, path)
+        assert "GET" in response.headers["Allow"], path
     assert client.open("/api/search", method=method).get_json()["error"]["code"] == (
         "method_not_allowed"
     )
