@@ -56,17 +56,18 @@ def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
     reindex(index_dir, taxonomy, [str(big_corpus)])
     running_server = SearchEngine(index_dir)
     rng = random.Random(20261122)
+    # Kill moments are spread over how long a whole run takes on this machine, today.
+    duration = {full: timed_run(index_dir, full) for full in (False, True)}
     before = state(index_dir)
     killed_mid_run = 0
     for step in range(KILLS):
         change_some_files(big_corpus, rng, step)
         expected_after = state_after_dry_run(index_dir, taxonomy, before)
+        full = step % 2 == 1
         process = subprocess.Popen(
-            reindex_command(index_dir, full=step % 2 == 1),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            reindex_command(index_dir, full), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.1, 2.2))
+        time.sleep(rng.uniform(0.05, 1.1) * duration[full])
         if process.poll() is None:
             killed_mid_run += 1
         process.send_signal(signal.SIGKILL)
@@ -81,6 +82,12 @@ def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
     report = reindex(index_dir, taxonomy)  # the stale locks of killed runs are no obstacle
     assert report.failed == []
     assert state(index_dir) == expected
+
+
+def timed_run(index_dir: Path, full: bool) -> float:
+    started = time.perf_counter()
+    subprocess.run(reindex_command(index_dir, full), check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def state_after_dry_run(index_dir: Path, taxonomy, before: dict[str, str]) -> dict[str, str]:
