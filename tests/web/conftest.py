@@ -66,3 +66,40 @@ def serve() -> Iterator[Callable[[Path], str]]:
     for server, thread in servers:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_index, serve) -> str:
+    """The app over the sample corpus; a test module may serve another index instead."""
+    return serve(sample_index)
+
+
+@pytest.fixture
+def open_page(browser, base_url):
+    """Opens a page in a fresh browser context (``new_context`` options), closed afterwards."""
+    contexts = []
+
+    def open_page(**options):
+        options = {"viewport": {"width": 1280, "height": 900}, **options}
+        context = browser.new_context(base_url=base_url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where browser tests leave screenshots for people to look at."""
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder

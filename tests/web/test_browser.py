@@ -4,26 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def base_url(sample_index, serve):
-    return serve(sample_index)
-
-
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def result_total(page: Page) -> int:
@@ -47,7 +30,7 @@ def search(page: Page, query: str) -> None:
     page.wait_for_url(re.compile(r"/search\?"))
 
 
-def test_search_then_tick_an_area_narrows_results_and_counts(page: Page):
+def test_search_then_tick_an_area_narrows_results_and_counts(page: Page, artifacts: Path):
     search(page, "deep learning")
     assert "q=deep+learning" in page.url
     total = result_total(page)
@@ -70,24 +53,7 @@ def test_search_then_tick_an_area_narrows_results_and_counts(page: Page):
         assert "Computer vision" in hit.locator(".hit-meta .area").all_inner_texts()
     assert facet_counts(page, "kind") != kinds_before
 
-    ARTIFACTS.mkdir(exist_ok=True)
     for width, height in [(1280, 900), (375, 812)]:
         page.set_viewport_size({"width": width, "height": height})
-        path = ARTIFACTS / f"search-deep-learning-computer-vision-{width}.png"
+        path = artifacts / f"search-deep-learning-computer-vision-{width}.png"
         page.screenshot(path=str(path), full_page=True)
-
-
-def test_page_has_no_console_errors(page: Page):
-    errors: list[str] = []
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            errors.append(f"{msg.text} ({msg.location['url']})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    search(page, "deep learning")
-    expect(page.locator("li.hit").first).to_be_visible()
-
-    assert errors == []

@@ -118,27 +118,16 @@ def base_url(hostile_index, serve):
     return serve(hostile_index)
 
 
-def _page(browser, base_url, bypass_csp: bool):
-    context = browser.new_context(base_url=base_url, bypass_csp=bypass_csp)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
-
-
 @pytest.fixture
-def page(browser, base_url):
+def page(open_page):
     """A page with the CSP switched off, so escaping alone must keep payloads inert."""
-    context, page = _page(browser, base_url, bypass_csp=True)
-    yield page
-    context.close()
+    return open_page(bypass_csp=True)
 
 
 @pytest.fixture
-def csp_page(browser, base_url):
+def csp_page(open_page):
     """A page that enforces the app's CSP, as a real browser does."""
-    context, page = _page(browser, base_url, bypass_csp=False)
-    yield page
-    context.close()
+    return open_page()
 
 
 def _load(page: Page, path: str) -> tuple[Response, list[str]]:
