@@ -11,7 +11,9 @@ class Document:
     """A clean, format-independent page ready to be indexed.
 
     ``content_hash`` is computed from every other field except ``source``, so moving
-    a file does not count as a change but editing its text does.
+    a file does not count as a change but editing its text does. ``areas`` are the ones
+    the source gives; ``areas_inferred`` are guessed from the text for a document that
+    gives none, and are always shown as guesses.
     """
 
     id: str
@@ -21,7 +23,12 @@ class Document:
     body: str
     summary: str = ""
     areas: tuple[str, ...] = ()
+    areas_inferred: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
+    locale: str = ""
+    labs: tuple[str, ...] = ()
+    group_type: str = ""
     published: datetime | None = None
     modified: datetime | None = None
     source: str = ""

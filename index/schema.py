@@ -16,7 +16,14 @@ from whoosh.support.charset import accent_map
 from index.document import Document
 
 # Title matches weigh most, then the summary and people; body text is the baseline.
-FIELD_BOOSTS = {"title": 4.0, "summary": 1.5, "people_text": 2.0, "area_text": 1.5, "body": 1.0}
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "summary": 1.5,
+    "headings": 2.0,
+    "people_text": 2.0,
+    "area_text": 1.5,
+    "body": 1.0,
+}
 # Multi-valued exact fields (areas, people) keep one value per line.
 VALUE_SEPARATOR = "\n"
 
@@ -48,12 +55,17 @@ def build_schema() -> Schema:
         url=STORED(),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
         summary=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        headings=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["headings"]),
         body=TEXT(analyzer=analyzer, stored=True),
         people_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["people_text"]),
         area_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["area_text"]),
         kind=ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         areas=exact_values(),
+        areas_inferred=exact_values(),
         people=exact_values(),
+        locale=ID(stored=True),
+        labs=exact_values(),
+        group_type=ID(stored=True),
         year=ID(stored=True),
         published=DATETIME(stored=True),
         # Seconds since 1970 for "newest first"; undated documents hold 0 and sort last.
@@ -72,12 +84,17 @@ def document_fields(doc: Document) -> dict:
         "url": doc.url,
         "title": doc.title,
         "summary": doc.summary,
+        "headings": VALUE_SEPARATOR.join(doc.headings),
         "body": doc.body,
         "people_text": " ".join(doc.people),
         "area_text": " ".join(doc.areas),
         "kind": doc.kind,
         "areas": VALUE_SEPARATOR.join(doc.areas),
+        "areas_inferred": VALUE_SEPARATOR.join(doc.areas_inferred),
         "people": VALUE_SEPARATOR.join(doc.people),
+        "locale": doc.locale,
+        "labs": VALUE_SEPARATOR.join(doc.labs),
+        "group_type": doc.group_type,
         "year": str(doc.year) if doc.year else "",
         "published": _naive_utc(doc.published),
         "recency": int(doc.published.timestamp()) if doc.published else 0,
@@ -101,7 +118,12 @@ def document_from_stored(stored: dict) -> Document:
         body=stored.get("body", ""),
         summary=stored.get("summary", ""),
         areas=split_values(stored.get("areas")),
+        areas_inferred=split_values(stored.get("areas_inferred")),
         people=split_values(stored.get("people")),
+        headings=split_values(stored.get("headings")),
+        locale=stored.get("locale", ""),
+        labs=split_values(stored.get("labs")),
+        group_type=stored.get("group_type", ""),
         published=published.replace(tzinfo=UTC) if published else None,
         modified=datetime.fromisoformat(modified) if modified else None,
         source=stored.get("source", ""),

@@ -163,6 +163,7 @@ def _hit(hit: WhooshHit) -> Hit:
         title_html=title_html(hit),
         kind=stored.get("kind", ""),
         areas=split_values(stored.get("areas")),
+        areas_inferred=split_values(stored.get("areas_inferred")),
         people=split_values(stored.get("people")),
         date=published.date().isoformat() if published else "",
         snippet_html=snippet_html(hit),

@@ -11,6 +11,8 @@ class Hit:
     title_html: str
     kind: str
     areas: tuple[str, ...]
+    # Guessed from the text for a page that names no area; shown as a guess.
+    areas_inferred: tuple[str, ...]
     people: tuple[str, ...]
     date: str
     snippet_html: str

@@ -31,6 +31,7 @@ def hit_json(hit: Hit) -> dict:
         "title_html": hit.title_html,
         "kind": hit.kind,
         "areas": list(hit.areas),
+        "areas_inferred": list(hit.areas_inferred),
         "people": list(hit.people),
         "date": hit.date,
         "snippet_html": hit.snippet_html,

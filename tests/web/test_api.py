@@ -11,6 +11,7 @@ HIT_KEYS = {
     "title_html",
     "kind",
     "areas",
+    "areas_inferred",
     "people",
     "date",
     "snippet_html",
