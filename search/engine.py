@@ -7,18 +7,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from whoosh.index import Index
-from whoosh.query import Every, Query
-from whoosh.searching import Hit as WhooshHit
+from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from index.schema import split_values
 from index.store import open_index
 from search import matching  # noqa: F401  (fixes `-word` before any search runs)
+from search.docsets import DocMasks, MaskDocIdSet, SegmentTermCache
 from search.errors import BadRequest
-from search.facets import FACET_FIELDS, FacetSets, apply_filters, facet_counts, facet_sets
-from search.highlight import snippet_html, title_html
-from search.query import parse_query
+from search.facets import (
+    FACET_FIELDS,
+    FacetColumn,
+    SegmentColumnCache,
+    facet_column,
+    facet_counts,
+    narrowed,
+    selection_masks,
+)
+from search.highlight import Marker, WordForms, marker_for
+from search.query import highlight_words, parse_query
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
 from search.suggest import did_you_mean
@@ -26,17 +35,52 @@ from search.suggest import did_you_mean
 
 @dataclass
 class _Generation:
-    """One searcher over one committed state of the index, shared by concurrent requests."""
+    """One searcher over one committed state of the index, and what it has worked out once.
+
+    Shared by concurrent requests; the lazily built parts are idempotent, so two requests
+    racing to build one only waste a little work.
+    """
 
     searcher: Searcher
+    terms: SegmentTermCache
+    column_cache: SegmentColumnCache
     users: int = 0
     retired: bool = False
-    _facets: FacetSets | None = field(default=None, repr=False)
+    _masks: DocMasks | None = field(default=None, repr=False)
+    _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
+    _recency: np.ndarray | None = field(default=None, repr=False)
+    _forms: WordForms | None = field(default=None, repr=False)
 
-    def facets(self) -> FacetSets:
-        if self._facets is None:
-            self._facets = facet_sets(self.searcher)
-        return self._facets
+    @property
+    def masks(self) -> DocMasks:
+        if self._masks is None:
+            self._masks = DocMasks(self.searcher, self.terms)
+        return self._masks
+
+    def columns(self) -> dict[str, FacetColumn]:
+        found = {}
+        for facet, fields in FACET_FIELDS.items():
+            if fields not in self._columns:
+                self._columns[fields] = facet_column(self.searcher, fields, self.column_cache)
+            found[facet] = self._columns[fields]
+        return found
+
+    @property
+    def recency(self) -> np.ndarray:
+        """Seconds since 1970 per document number (0 when undated), for "newest first"."""
+        if self._recency is None:
+            parts = [
+                np.fromiter(reader.column_reader("recency"), dtype=np.int64)
+                for reader, _offset in self.searcher.reader().leaf_readers()
+            ]
+            self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        return self._recency
+
+    @property
+    def forms(self) -> WordForms:
+        if self._forms is None:
+            self._forms = WordForms(self.searcher.reader(), self.searcher.schema["body"].analyzer)
+        return self._forms
 
 
 class SearchEngine:
@@ -45,7 +89,8 @@ class SearchEngine:
     Each request leases the current searcher. When a reindex has committed, the next
     request opens a fresh searcher; the old one is closed once its last request ends.
     (Whoosh's ``Searcher.refresh()`` is not used: in whoosh3 it can show both the old
-    and new copies of an updated document.)
+    and new copies of an updated document.) Term and facet data read from a segment are
+    kept across index states, since Whoosh never changes a segment once written.
     """
 
     def __init__(self, index_dir: Path):
@@ -53,6 +98,8 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._current: _Generation | None = None
+        self._terms = SegmentTermCache()
+        self._column_cache = SegmentColumnCache()
 
     @contextmanager
     def generation(self) -> Iterator[_Generation]:
@@ -73,7 +120,7 @@ class SearchEngine:
             return current
         if self._index is None:
             self._index = open_index(self.index_dir)
-        fresh = _Generation(self._index.searcher())
+        fresh = _Generation(self._index.searcher(), self._terms, self._column_cache)
         if current is not None:
             current.retired = True
             if current.users == 0:
@@ -93,79 +140,96 @@ class SearchEngine:
 
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
-    searcher, sets = gen.searcher, gen.facets()
-    query, fallback = _choose_query(searcher, request)
-    matched = frozenset(searcher.docs_for_query(query))
-    selected = apply_filters(matched, sets, request.filters)
-    last_page = max(1, -(-len(selected) // request.per_page))
+    query, matched, fallback = _matching(gen, request)
+    columns = gen.columns()
+    selections = selection_masks(columns, request.filters, gen.masks.size)
+    selected = narrowed(matched, selections)
+    total = int(selected.sum())
+    last_page = max(1, -(-total // request.per_page))
     if request.page > last_page:
         raise BadRequest(
             "page_out_of_range", f"page {request.page} is past the last page ({last_page})"
         )
     hits: tuple[Hit, ...] = ()
-    if selected:
-        hits = _page_of_hits(searcher, query, selected, request)
-    suggestion = did_you_mean(searcher, request.query) if request.query else None
+    if total:
+        marker = marker_for(highlight_words(query), gen.forms)
+        hits = _page_of_hits(gen, query, selected, bool(selections), request, marker)
     return SearchResponse(
         query=request.query,
-        total=len(selected),
+        total=total,
         page=request.page,
         per_page=request.per_page,
         took_ms=0.0,
         sort=request.sort,
         filters={facet: request.selected(facet) for facet in FACET_FIELDS},
         hits=hits,
-        facets=facet_counts(matched, sets, request.filters),
-        suggestion=suggestion,
+        facets=facet_counts(matched, columns, request.filters, selections),
+        suggestion=did_you_mean(gen.searcher, request.query) if request.query else None,
         fallback=fallback,
     )
 
 
-def _choose_query(searcher: Searcher, request: SearchRequest) -> tuple[Query, bool]:
-    """Every word must match; when no document has them all, any word will do."""
+def _matching(gen: _Generation, request: SearchRequest) -> tuple[Query | None, np.ndarray, bool]:
+    """The query to rank by, the documents it matches, and whether it is the any-word fallback.
+
+    Every word must match; when no document has them all, any word will do. With no query
+    text every document matches and there is nothing to rank by.
+    """
     if not request.query:
-        return Every(), False
-    parsed = parse_query(request.query, searcher.schema)
-    if parsed.any_word is None or _any_match(searcher, parsed.all_words):
-        return parsed.all_words, False
-    if _any_match(searcher, parsed.any_word):
-        return parsed.any_word, True
-    return parsed.all_words, False
-
-
-def _any_match(searcher: Searcher, query: Query) -> bool:
-    return next(iter(searcher.docs_for_query(query)), None) is not None
+        return None, gen.masks.live.copy(), False
+    parsed = parse_query(request.query, gen.searcher.schema)
+    every_word = gen.masks.of_query(parsed.all_words)
+    if parsed.any_word is None or every_word.any():
+        return parsed.all_words, every_word, False
+    any_word = gen.masks.of_query(parsed.any_word)
+    if any_word.any():
+        return parsed.any_word, any_word, True
+    return parsed.all_words, every_word, False
 
 
 def _page_of_hits(
-    searcher: Searcher, query: Query, allowed: frozenset[int], request: SearchRequest
+    gen: _Generation,
+    query: Query | None,
+    selected: np.ndarray,
+    filtered: bool,
+    request: SearchRequest,
+    marker: Marker,
 ) -> tuple[Hit, ...]:
-    newest = request.sort == "newest" or not request.query
-    results = searcher.search(
-        query,
-        filter=set(allowed),
-        limit=request.page * request.per_page,
-        sortedby="recency" if newest else None,
-        reverse=newest,
-        terms=True,
-    )
-    start = (request.page - 1) * request.per_page
-    return tuple(_hit(hit) for hit in results[start : start + request.per_page])
+    start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+    if query is None or request.sort == "newest":
+        ranked = [(docnum, 0.0) for docnum in _newest(gen, selected, end)[start:]]
+    else:
+        allowed = MaskDocIdSet(selected) if filtered else None
+        results = gen.searcher.search(query, filter=allowed, limit=end)
+        ranked = [(hit.docnum, hit.score) for hit in results[start:end]]
+    return tuple(_hit(gen, docnum, score, marker) for docnum, score in ranked)
 
 
-def _hit(hit: WhooshHit) -> Hit:
-    stored = hit.fields()
+def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` newest of ``selected``, undated last, ties in index order."""
+    docnums = np.flatnonzero(selected)
+    # One sortable key: newer first, then lower document number.
+    keys = -gen.recency[docnums] * len(selected) + docnums
+    if len(docnums) > count:
+        keep = np.argpartition(keys, count - 1)[:count]
+        docnums, keys = docnums[keep], keys[keep]
+    return docnums[np.argsort(keys)]
+
+
+def _hit(gen: _Generation, docnum: int, score: float | None, marker: Marker) -> Hit:
+    stored = gen.searcher.stored_fields(int(docnum))
     published = stored.get("published")
+    title = stored.get("title", "")
     return Hit(
         id=stored["id"],
         url=stored.get("url", ""),
-        title=stored.get("title", ""),
-        title_html=title_html(hit),
+        title=title,
+        title_html=marker.title_html(title),
         kind=stored.get("kind", ""),
         areas=split_values(stored.get("areas")),
         areas_inferred=split_values(stored.get("areas_inferred")),
         people=split_values(stored.get("people")),
         date=published.date().isoformat() if published else "",
-        snippet_html=snippet_html(hit),
-        score=round(float(hit.score or 0.0), 4),
+        snippet_html=marker.snippet_html(stored.get("body", ""), stored.get("summary", "")),
+        score=round(float(score or 0.0), 4),
     )

@@ -1,101 +1,183 @@
-"""Facets: filtering by area, kind and year, and honest counts for every value.
+"""Facets: filtering by area, person, kind and year, and honest counts for every value.
 
-Areas are multi-valued, so counts come from per-value document sets (computed once per
-searcher) intersected with the matching documents; Whoosh's FieldFacet counts each
-document under one value only and gets multi-valued counts wrong.
+Each facet is a column of (document, value) pairs read once per segment and merged per
+searcher; counting is one NumPy ``bincount`` over the pairs whose document is in scope, so
+multi-valued facets (areas, people) count every document under each of its values, and a
+broad query costs no more than a narrow one.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
+from threading import Lock
 
+import numpy as np
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.response import FacetValue
 
-# Request parameter -> index field.
-FACET_FIELDS = {"area": "areas", "kind": "kind", "year": "year"}
+# Request parameter -> the index fields that hold its values (areas: given, then inferred).
+FACET_FIELDS = {
+    "area": ("areas", "areas_inferred"),
+    "person": ("people",),
+    "kind": ("kind",),
+    "year": ("year",),
+}
 MAX_VALUES = 100
 
 
 @dataclass(frozen=True)
-class FacetSets:
-    """For each facet, the documents holding each value (one searcher's view)."""
+class FacetColumn:
+    """One facet over one searcher: value names, and a (document, value id) pair per entry."""
 
-    docs: dict[str, dict[str, frozenset[int]]]
+    names: tuple[str, ...]
+    docs: np.ndarray
+    values: np.ndarray
 
-    def resolve(self, facet: str, value: str) -> str:
-        """The indexed spelling of ``value`` (filters match case-insensitively)."""
-        values = self.docs[facet]
-        if value in values:
-            return value
-        folded = value.casefold()
-        return next((known for known in values if known.casefold() == folded), value)
+    @cached_property
+    def _ids_by_folded_name(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for i, name in enumerate(self.names):
+            found.setdefault(name.casefold(), []).append(i)
+        return found
 
-    def matching(self, facet: str, selected: tuple[str, ...]) -> frozenset[int] | None:
-        """Documents with any selected value (OR within a facet); None when none selected."""
-        if not selected:
-            return None
-        values = self.docs[facet]
-        found: set[int] = set()
-        for value in selected:
-            found |= values.get(self.resolve(facet, value), frozenset())
-        return frozenset(found)
+    @cached_property
+    def name_order(self) -> np.ndarray:
+        """Each value's rank in alphabetical order (case-insensitive), for stable listings."""
+        ranks = np.empty(len(self.names), dtype=np.int64)
+        ranks[sorted(range(len(self.names)), key=lambda i: self.names[i].casefold())] = np.arange(
+            len(self.names)
+        )
+        return ranks
+
+    def value_ids(self, wanted: tuple[str, ...]) -> list[int]:
+        """Ids of ``wanted`` values, matched case-insensitively; unknown values have none."""
+        found = self._ids_by_folded_name
+        return [i for value in wanted for i in found.get(value.casefold(), [])]
+
+    def resolve(self, value: str) -> str:
+        """The indexed spelling of ``value``, or ``value`` itself when nothing has it."""
+        ids = self.value_ids((value,))
+        return self.names[ids[0]] if ids else value
+
+    def docs_with(self, value_ids: list[int], size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        mask[self.docs[np.isin(self.values, value_ids)]] = True
+        return mask
+
+    def counts(self, scope: np.ndarray) -> np.ndarray:
+        return np.bincount(self.values[scope[self.docs]], minlength=len(self.names))
 
 
-def facet_sets(searcher: Searcher) -> FacetSets:
-    reader = searcher.reader()
-    docs: dict[str, dict[str, frozenset[int]]] = {}
-    for facet, field in FACET_FIELDS.items():
-        values = {}
-        for term in reader.field_terms(field):
-            value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            postings = reader.postings(field, term)
-            values[value] = frozenset(
-                docnum for docnum in postings.all_ids() if not reader.is_deleted(docnum)
-            )
-        docs[facet] = {value: ids for value, ids in values.items() if ids}
-    return FacetSets(docs)
+class SegmentColumnCache:
+    """Per-segment (document, value) pairs; segments never change, so entries never go stale."""
+
+    def __init__(self, max_entries: int = 512):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, tuple[list[str], np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = Lock()
+
+    def pairs(self, reader: IndexReader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        key = (reader.segment().segment_id(), reader.segment().deleted_count(), field)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        found = _segment_pairs(reader, field)
+        with self._lock:
+            self._entries[key] = found
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return found
 
 
-def apply_filters(
-    matched: frozenset[int], sets: FacetSets, filters: dict[str, tuple[str, ...]], skip: str = ""
-) -> frozenset[int]:
-    """``matched`` narrowed by every facet's selection (AND across facets) except ``skip``'s."""
-    result = matched
+def _segment_pairs(reader: IndexReader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    names: list[str] = []
+    docs: list[np.ndarray] = []
+    for term in reader.field_terms(field):
+        ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+        if len(ids):
+            docs.append(ids)
+            names.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
+    values = [np.full(len(ids), i, dtype=np.int32) for i, ids in enumerate(docs)]
+    return names, _concat(docs), _concat(values)
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int32)
+
+
+def facet_column(searcher: Searcher, fields: tuple[str, ...], cache: SegmentColumnCache):
+    """The merged column of ``fields`` over every segment of ``searcher``."""
+    ids: dict[str, int] = {}
+    docs, values = [], []
+    for reader, offset in searcher.reader().leaf_readers():
+        for field in fields:
+            if field not in searcher.schema:
+                continue
+            names, seg_docs, seg_values = cache.pairs(reader, field)
+            to_global = np.array([ids.setdefault(n, len(ids)) for n in names], dtype=np.int32)
+            docs.append(seg_docs.astype(np.int64) + offset)
+            values.append(to_global[seg_values] if len(names) else seg_values)
+    all_docs, all_values = _concat(docs).astype(np.int64), _concat(values)
+    if len(fields) > 1:  # a value given and inferred for one document counts once
+        pairs = np.unique(all_docs * max(len(ids), 1) + all_values)
+        all_docs, all_values = pairs // max(len(ids), 1), (pairs % max(len(ids), 1))
+    return FacetColumn(tuple(ids), all_docs, all_values.astype(np.int32))
+
+
+def selection_masks(
+    columns: dict[str, FacetColumn], filters: dict[str, tuple[str, ...]], size: int
+) -> dict[str, np.ndarray]:
+    """For each facet with a selection, the documents having any selected value."""
+    masks = {}
     for facet, selected in filters.items():
-        if facet != skip and (wanted := sets.matching(facet, selected)) is not None:
-            result = result & wanted
+        if selected:
+            column = columns[facet]
+            masks[facet] = column.docs_with(column.value_ids(selected), size)
+    return masks
+
+
+def narrowed(matched: np.ndarray, selections: dict[str, np.ndarray], skip: str = "") -> np.ndarray:
+    """``matched`` AND every facet's selection (OR within a facet) except ``skip``'s."""
+    result = matched
+    for facet, mask in selections.items():
+        if facet != skip:
+            result = result & mask
     return result
 
 
 def facet_counts(
-    matched: frozenset[int], sets: FacetSets, filters: dict[str, tuple[str, ...]]
+    matched: np.ndarray,
+    columns: dict[str, FacetColumn],
+    filters: dict[str, tuple[str, ...]],
+    selections: dict[str, np.ndarray],
 ) -> dict[str, tuple[FacetValue, ...]]:
     """Counts per value, each facet counted with every filter applied except its own.
 
-    So ticking one area leaves the other areas' counts visible.
+    So ticking one area leaves the other areas' counts visible. Selected values are always
+    listed, even at zero, so they can be unticked.
     """
     counts = {}
-    for facet in FACET_FIELDS:
-        scope = apply_filters(matched, sets, filters, skip=facet)
-        selected = {sets.resolve(facet, value) for value in filters.get(facet, ())}
-        values = [
-            FacetValue(value, len(scope & docs), value in selected)
-            for value, docs in sets.docs[facet].items()
+    for facet, column in columns.items():
+        tally = column.counts(narrowed(matched, selections, skip=facet))
+        selected = {column.resolve(value) for value in filters.get(facet, ())}
+        listed = [
+            FacetValue(column.names[i], int(tally[i]), column.names[i] in selected)
+            for i in _top(facet, column, tally)
         ]
-        listed = _ordered(facet, [v for v in values if v.count])[:MAX_VALUES]
-        # Selected values are always listed, even at zero, so they can be unticked.
-        counted = {v.value: v for v in values}
         shown = {v.value for v in listed}
-        listed += [
-            counted.get(value, FacetValue(value, 0, True))
-            for value in sorted(selected)
-            if value not in shown
-        ]
+        for value in sorted(selected - shown):
+            ids = column.value_ids((value,))
+            listed.append(FacetValue(value, int(tally[ids[0]]) if ids else 0, True))
         counts[facet] = tuple(listed)
     return counts
 
 
-def _ordered(facet: str, values: list[FacetValue]) -> list[FacetValue]:
-    if facet == "year":
-        return sorted(values, key=lambda v: v.value, reverse=True)
-    return sorted(values, key=lambda v: (-v.count, v.value.casefold()))
+def _top(facet: str, column: FacetColumn, tally: np.ndarray) -> np.ndarray:
+    """Value ids with a count, in listing order: years newest first, others by count."""
+    present = np.flatnonzero(tally)
+    names = column.name_order[present]
+    order = np.argsort(-names) if facet == "year" else np.lexsort((names, -tally[present]))
+    return present[order[:MAX_VALUES]]

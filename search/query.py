@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, plugins, syntax
-from whoosh.query import AndNot, Every, NullQuery, Query
+from whoosh.query import AndNot, Every, Not, NullQuery, Phrase, Query, Term
 
 from search.errors import BadRequest
 
@@ -104,3 +104,28 @@ def _nesting(text: str) -> int:
         elif char == ")":
             depth = max(0, depth - 1)
     return deepest
+
+
+def highlight_words(query: Query | None) -> set[str]:
+    """The analysed words a result should show marked: what the query looks for, not what
+    it excludes, in the text fields."""
+    words: set[str] = set()
+
+    def collect(node: Query) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, AndNot):
+            collect(node.a)
+        elif isinstance(node, Term):
+            if node.fieldname in SEARCH_FIELDS and isinstance(node.text, str):
+                words.add(node.text)
+        elif isinstance(node, Phrase):
+            if node.fieldname in SEARCH_FIELDS:
+                words.update(node.words)
+        else:
+            for child in node.children():
+                collect(child)
+
+    if query is not None:
+        collect(query)
+    return words

@@ -12,7 +12,7 @@ from search.response import SearchResponse
 from web.json_api import response_json
 
 blueprint = Blueprint("search", __name__)
-FACET_LABELS = {"area": "Research area", "kind": "Type", "year": "Year"}
+FACET_LABELS = {"area": "Research area", "person": "Person", "kind": "Type", "year": "Year"}
 
 
 def engine() -> SearchEngine:

@@ -37,14 +37,14 @@ def test_search_response_has_the_documented_shape(client):
     body = client.get("/api/search?q=deep+learning&area=Computer+vision&per_page=3").get_json()
     assert set(body) == RESPONSE_KEYS
     assert body["query"] == "deep learning"
-    assert body["filters"] == {"area": ["Computer vision"], "kind": [], "year": []}
+    assert body["filters"] == {"area": ["Computer vision"], "person": [], "kind": [], "year": []}
     assert body["per_page"] == 3 and body["page"] == 1
     assert body["pages"] == -(-body["total"] // 3)
     assert len(body["hits"]) == 3
     for hit in body["hits"]:
         assert set(hit) == HIT_KEYS
         assert "Computer vision" in hit["areas"]
-    assert set(body["facets"]) == {"area", "kind", "year"}
+    assert set(body["facets"]) == {"area", "person", "kind", "year"}
     for value in body["facets"]["area"]:
         assert set(value) == {"value", "count", "selected"}
 
@@ -94,7 +94,7 @@ def test_openapi_describes_the_search_endpoint(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters == {"q", "area", "kind", "year", "sort", "page", "per_page"}
+    assert parameters == {"q", "area", "person", "kind", "year", "sort", "page", "per_page"}
     schema = spec["components"]["schemas"]["SearchResponse"]
     assert set(schema["required"]) == RESPONSE_KEYS - {"sort"}
     assert set(spec["components"]["schemas"]["Hit"]["required"]) == HIT_KEYS

@@ -16,7 +16,7 @@ SPEC = json.loads(resources.files("web").joinpath("openapi.json").read_text("utf
 RESPONSE_KEYS = set(SPEC["components"]["schemas"]["SearchResponse"]["properties"])
 HIT_KEYS = set(SPEC["components"]["schemas"]["Hit"]["properties"])
 SEARCH = "/api/search"
-FACETS = ("area", "kind", "year")
+FACETS = ("area", "person", "kind", "year")
 # A tag that must never come back unescaped, in the page or in the API's *_html fields.
 PROBE = "<i data-probe>"
 MARKUP = re.compile(r"</?mark>|&(?:amp|lt|gt|quot|#[0-9]+|#x[0-9a-fA-F]+);")
@@ -43,6 +43,7 @@ WORDY_TEXT = st.lists(
 ).map(" ".join)
 KNOWN = {
     "area": ["Computer vision", "Artificial intelligence", "Quantum computing", "Algorithms"],
+    "person": ["Jyoti Aneja", "Siobhan Keane", "Nobody Here"],
     "kind": ["group", "project", "publication", "blog post", "article", "event"],
     "year": ["2015", "2019", "2021", "2024", "2025", "1999"],
 }

@@ -4,7 +4,6 @@
 (() => {
   "use strict";
 
-  const FACET_FIELDS = ["area", "kind", "year"];
   const VISIBLE_VALUES = 8;
   const TYPING_DELAY_MS = 200;
   const PEOPLE_SHOWN = 6;
@@ -19,6 +18,7 @@
   const count = results.querySelector(".result-count");
   const body = results.querySelector(".results-body");
   const expandedFacets = new Set();
+  const FACET_FIELDS = [...form.querySelectorAll("fieldset.facet")].map((f) => f.dataset.facet);
   const narrowScreen = window.matchMedia("(max-width: 720px)");
   let typingTimer = 0;
   let inFlight = null;
