@@ -15,15 +15,6 @@ from whoosh.support.charset import accent_map
 
 from index.document import Document
 
-# Title matches weigh most, then the summary and people; body text is the baseline.
-FIELD_BOOSTS = {
-    "title": 4.0,
-    "summary": 1.5,
-    "headings": 2.0,
-    "people_text": 2.0,
-    "area_text": 1.5,
-    "body": 1.0,
-}
 # Multi-valued exact fields (areas, people) keep one value per line.
 VALUE_SEPARATOR = "\n"
 
@@ -44,6 +35,11 @@ def spelling_analyzer():
     return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
+def word_analyzer():
+    """Whole words, lower-cased and accent-folded, unstemmed: for completing what is typed."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
 def exact_values():
     return KEYWORD(stored=True, analyzer=RegexTokenizer(r"[^\n]+"))
 
@@ -53,12 +49,12 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         url=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["title"]),
-        summary=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["summary"]),
-        headings=TEXT(analyzer=analyzer, stored=True, field_boost=FIELD_BOOSTS["headings"]),
+        title=TEXT(analyzer=analyzer, stored=True),
+        summary=TEXT(analyzer=analyzer, stored=True),
+        headings=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
-        people_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["people_text"]),
-        area_text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["area_text"]),
+        people_text=TEXT(analyzer=analyzer),
+        area_text=TEXT(analyzer=analyzer),
         kind=ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         areas=exact_values(),
         areas_inferred=exact_values(),
@@ -74,6 +70,7 @@ def build_schema() -> Schema:
         source=ID(stored=True),
         content_hash=STORED(),
         spelling=TEXT(analyzer=spelling_analyzer(), phrase=False),
+        title_words=TEXT(analyzer=word_analyzer(), phrase=False),
     )
 
 
@@ -102,6 +99,7 @@ def document_fields(doc: Document) -> dict:
         "source": doc.source,
         "content_hash": doc.content_hash,
         "spelling": " ".join([doc.title, doc.body, *doc.people]),
+        "title_words": doc.title,
     }
     return {name: value for name, value in fields.items() if value not in ("", None)}
 

@@ -15,8 +15,10 @@ from whoosh.searching import Searcher
 from index.schema import split_values
 from index.store import open_index
 from search import matching  # noqa: F401  (fixes `-word` before any search runs)
+from search.autocomplete import Completion, complete
 from search.docsets import DocMasks, MaskDocIdSet, SegmentTermCache
 from search.errors import BadRequest
+from search.explain import explain
 from search.facets import (
     FACET_FIELDS,
     FacetColumn,
@@ -31,6 +33,9 @@ from search.query import highlight_words, parse_query
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
 from search.suggest import did_you_mean
+from search.synonyms import Synonyms
+
+COMPLETIONS_KEPT = 4096
 
 
 @dataclass
@@ -44,12 +49,16 @@ class _Generation:
     searcher: Searcher
     terms: SegmentTermCache
     column_cache: SegmentColumnCache
+    synonyms: Synonyms | None
     users: int = 0
     retired: bool = False
     _masks: DocMasks | None = field(default=None, repr=False)
     _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
     _recency: np.ndarray | None = field(default=None, repr=False)
     _forms: WordForms | None = field(default=None, repr=False)
+    _completions: dict[tuple[str, int], tuple[Completion, ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def masks(self) -> DocMasks:
@@ -82,6 +91,15 @@ class _Generation:
             self._forms = WordForms(self.searcher.reader(), self.searcher.schema["body"].analyzer)
         return self._forms
 
+    def completions(self, typed: str, limit: int) -> tuple[Completion, ...]:
+        """Search-as-you-type suggestions, remembered: each keystroke asks again."""
+        key = (typed, limit)
+        if key not in self._completions:
+            if len(self._completions) >= COMPLETIONS_KEPT:
+                self._completions.clear()
+            self._completions[key] = complete(self.masks, typed, limit)
+        return self._completions[key]
+
 
 class SearchEngine:
     """Answers searches from the newest committed index, without a restart.
@@ -93,8 +111,9 @@ class SearchEngine:
     kept across index states, since Whoosh never changes a segment once written.
     """
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, synonyms: Synonyms | None = None):
         self.index_dir = Path(index_dir)
+        self.synonyms = synonyms
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._current: _Generation | None = None
@@ -120,7 +139,7 @@ class SearchEngine:
             return current
         if self._index is None:
             self._index = open_index(self.index_dir)
-        fresh = _Generation(self._index.searcher(), self._terms, self._column_cache)
+        fresh = _Generation(self._index.searcher(), self._terms, self._column_cache, self.synonyms)
         if current is not None:
             current.retired = True
             if current.users == 0:
@@ -132,11 +151,31 @@ class SearchEngine:
         with self.generation() as gen:
             return gen.searcher.doc_count()
 
+    def complete(self, typed: str, limit: int) -> tuple[Completion, ...]:
+        with self.generation() as gen:
+            return gen.completions(typed, limit)
+
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         with self.generation() as gen:
-            response = _search(gen, request)
+            response = _search_or_correct(gen, request)
         return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchResponse:
+    """The results for the query as typed; when no page has all its words but a spelling
+    correction's words are all on some page, the correction's results, saying so (unless
+    the request asked for the words exactly as typed)."""
+    suggestion = did_you_mean(gen.searcher, request.query) if request.query else None
+    response = replace(_search(gen, request), suggestion=suggestion)
+    if not suggestion or request.exact or (response.total and not response.fallback):
+        return response
+    corrected = _search(gen, replace(request, query=suggestion))
+    if not corrected.total or corrected.fallback:
+        return response
+    return replace(
+        corrected, query=request.query, suggestion=suggestion, showing_results_for=suggestion
+    )
 
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
@@ -164,7 +203,6 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         filters={facet: request.selected(facet) for facet in FACET_FIELDS},
         hits=hits,
         facets=facet_counts(matched, columns, request.filters, selections),
-        suggestion=did_you_mean(gen.searcher, request.query) if request.query else None,
         fallback=fallback,
     )
 
@@ -177,13 +215,13 @@ def _matching(gen: _Generation, request: SearchRequest) -> tuple[Query | None, n
     """
     if not request.query:
         return None, gen.masks.live.copy(), False
-    parsed = parse_query(request.query, gen.searcher.schema)
+    parsed = parse_query(request.query, gen.searcher.schema, gen.synonyms)
     every_word = gen.masks.of_query(parsed.all_words)
     if parsed.any_word is None or every_word.any():
-        return parsed.all_words, every_word, False
+        return parsed.ranked(parsed.all_words), every_word, False
     any_word = gen.masks.of_query(parsed.any_word)
     if any_word.any():
-        return parsed.any_word, any_word, True
+        return parsed.ranked(parsed.any_word), any_word, True
     return parsed.all_words, every_word, False
 
 
@@ -202,7 +240,15 @@ def _page_of_hits(
         allowed = MaskDocIdSet(selected) if filtered else None
         results = gen.searcher.search(query, filter=allowed, limit=end)
         ranked = [(hit.docnum, hit.score) for hit in results[start:end]]
-    return tuple(_hit(gen, docnum, score, marker) for docnum, score in ranked)
+    hits = [_hit(gen, docnum, score, marker) for docnum, score in ranked]
+    if request.explain:  # with no query text there is nothing to explain: an empty list
+        hits = [
+            replace(
+                hit, explanation=explain(gen.searcher, query, int(n)) if query is not None else ()
+            )
+            for hit, (n, _score) in zip(hits, ranked, strict=True)
+        ]
+    return tuple(hits)
 
 
 def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:

@@ -8,3 +8,7 @@ class BadRequest(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class ConfigurationError(ValueError):
+    """A setting or a file it names cannot be used; the message says which and why."""

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, plugins, syntax
-from whoosh.query import AndNot, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query import AndMaybe, AndNot, Every, Not, NullQuery, Phrase, Query, Term
 
 from search.errors import BadRequest
+from search.ranking import FIELD_WEIGHTS, ranking_lifts
+from search.synonyms import Synonyms
 
 MAX_TERMS = 40
 MAX_NESTING = 10
-SEARCH_FIELDS = ["title", "summary", "body", "people_text", "area_text"]
+SEARCH_FIELDS = list(FIELD_WEIGHTS)
 # The field names a user may type (`area:vision`), and the index field each searches.
 FIELD_ALIASES = {"area_text": ["area"], "people_text": ["person", "people"]}
 USER_FIELDS = r"title|area|person|people|kind|year"
@@ -19,14 +21,24 @@ _WILDCARDS = re.compile(r"[*?]")
 # "-word" excludes only at the start of a word: "low-hanging" is one hyphenated word.
 _WORD_START = r"(?<![^\s(])"
 _SIGNED_WORDS = re.compile(_WORD_START + r"(-?)(\w+)")
+# What is not a plain word to rank by: `field:value`, `-excluded` words, operators.
+_NOT_PLAIN = re.compile(
+    rf"\b(?:{USER_FIELDS}):\S*|{_WORD_START}-\S+|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b"
+)
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """The query every word must match, and the looser one used when nothing does."""
+    """The query every word must match, the looser one used when nothing does, and the
+    optional clauses that order the results (see search/ranking.py)."""
 
     all_words: Query
     any_word: Query | None
+    lifts: Query | None = None
+
+    def ranked(self, matching: Query) -> Query:
+        """``matching`` (all_words or any_word) with the ranking lifts added."""
+        return matching if self.lifts is None else AndMaybe(matching, self.lifts)
 
 
 def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldParser:
@@ -34,7 +46,9 @@ def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldPar
 
     Wildcards and ranges can make one query scan the whole lexicon (seconds per query).
     """
-    parser = MultifieldParser(SEARCH_FIELDS, schema, group=group)
+    fields = [name for name in SEARCH_FIELDS if name in schema]
+    weights = {name: FIELD_WEIGHTS[name] for name in fields}
+    parser = MultifieldParser(fields, schema, group=group, fieldboosts=weights)
     for unwanted in (
         plugins.WildcardPlugin,
         plugins.RangePlugin,
@@ -51,17 +65,47 @@ def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldPar
     return parser
 
 
-def parse_query(text: str, schema: Schema) -> ParsedQuery:
-    """Parse what the user typed; syntax Whoosh cannot make sense of is searched as words."""
+def parse_query(text: str, schema: Schema, synonyms: Synonyms | None = None) -> ParsedQuery:
+    """Parse what the user typed; syntax Whoosh cannot make sense of is searched as words.
+
+    Synonyms widen the words that must match; the ranking lifts (exact forms, phrases,
+    whole titles) come from the words as typed.
+    """
     signed = _SIGNED_WORDS.findall(text)
     if len(signed) > MAX_TERMS:
         raise BadRequest("too_many_terms", f"the query has too many terms (at most {MAX_TERMS})")
     cleaned = _WILDCARDS.sub(" ", text)
-    all_words = _parse(cleaned, schema, syntax.AndGroup)
+    expanded = synonyms.expand(cleaned) if synonyms else cleaned
+    all_words = _parse(expanded, schema, syntax.AndGroup)
     if all_words is None:
-        return _plain_words(signed, schema)
-    any_word = _parse(cleaned, schema, syntax.OrGroup) if len(signed) > 1 else None
-    return ParsedQuery(all_words, None if any_word == all_words else any_word)
+        parsed = _plain_words(signed, schema)
+    else:
+        any_word = _parse(expanded, schema, syntax.OrGroup) if len(signed) > 1 else None
+        parsed = ParsedQuery(all_words, None if any_word == all_words else any_word)
+    return ParsedQuery(
+        _weighted(parsed.all_words),
+        None if parsed.any_word is None else _weighted(parsed.any_word),
+        ranking_lifts(plain_words(cleaned), schema),
+    )
+
+
+def plain_words(text: str) -> list[str]:
+    """The words to rank by, in order: no field names, excluded words or operators."""
+    return re.findall(r"\w+", _NOT_PLAIN.sub(" ", text))
+
+
+def _weighted(query: Query) -> Query:
+    if query is NullQuery or isinstance(query, type(NullQuery)):
+        return query
+    return query.accept(_weigh_phrase)
+
+
+def _weigh_phrase(node: Query) -> Query:
+    """Whoosh's parser weighs each field's words but not its phrases; weigh those too."""
+    if isinstance(node, Phrase) and node.boost == 1.0 and node.fieldname in FIELD_WEIGHTS:
+        weight = FIELD_WEIGHTS[node.fieldname]
+        return Phrase(node.fieldname, node.words, slop=node.slop, boost=weight)
+    return node
 
 
 def _plain_words(signed: list[tuple[str, str]], schema: Schema) -> ParsedQuery:

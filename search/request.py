@@ -13,6 +13,8 @@ DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20
 MAX_FILTER_CHARS = 200
 SORTS = ("relevance", "newest")
+MAX_TYPED_CHARS = 100
+MAX_SUGGESTIONS = 10
 
 
 class Arguments(Protocol):
@@ -30,6 +32,10 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    # Search the words as typed: no automatic spelling correction.
+    exact: bool = False
+    # Say, for each result, which words in which fields matched and how much each counted.
+    explain: bool = False
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
@@ -51,7 +57,18 @@ def request_from_args(args: Arguments) -> SearchRequest:
         sort=sort,
         page=_whole_number(args, "page", 1, 1, MAX_PAGE),
         per_page=_whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        exact=_flag(args, "exact"),
+        explain=_flag(args, "explain"),
     )
+
+
+def _flag(args: Arguments, name: str) -> bool:
+    raw = (args.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise BadRequest(f"bad_{name}", f"{name} must be 1 or 0 (true or false)")
 
 
 def _filter_values(args: Arguments, name: str) -> tuple[str, ...]:
@@ -83,3 +100,20 @@ def _int_or_none(text: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
         return None
     return int(text)
+
+
+@dataclass(frozen=True)
+class SuggestRequest:
+    """What has been typed into the search box so far, and how many suggestions to give."""
+
+    typed: str = ""
+    limit: int = MAX_SUGGESTIONS
+
+
+def suggest_request_from_args(args: Arguments) -> SuggestRequest:
+    typed = (args.get("q") or "").lstrip()
+    if len(typed) > MAX_TYPED_CHARS:
+        raise BadRequest(
+            "query_too_long", f"q is {len(typed):,} characters; the limit is {MAX_TYPED_CHARS}"
+        )
+    return SuggestRequest(typed, _whole_number(args, "limit", MAX_SUGGESTIONS, 1, MAX_SUGGESTIONS))

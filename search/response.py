@@ -4,6 +4,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """One clause a result matched (a word or phrase in one field) and its part of the score."""
+
+    field: str
+    term: str
+    score: float
+    share: float
+
+
+@dataclass(frozen=True)
 class Hit:
     id: str
     url: str
@@ -17,6 +27,8 @@ class Hit:
     date: str
     snippet_html: str
     score: float
+    # Only when the request asked for it (explain=1).
+    explanation: tuple[Contribution, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,10 @@ class SearchResponse:
     filters: dict[str, tuple[str, ...]]
     hits: tuple[Hit, ...] = ()
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    # "Did you mean": the query with each word found nowhere replaced by a close indexed one.
     suggestion: str | None = None
+    # Set when the query as typed found nothing, so the results are for the suggestion.
+    showing_results_for: str | None = None
     # True when no document had every word, so documents with any word are shown.
     fallback: bool = False
 

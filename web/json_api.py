@@ -1,6 +1,7 @@
 """SearchResponse -> the JSON the API returns (the documented shape in openapi.json)."""
 
-from search.response import FacetValue, Hit, SearchResponse
+from search.autocomplete import Completion
+from search.response import Contribution, FacetValue, Hit, SearchResponse
 
 
 def response_json(response: SearchResponse) -> dict:
@@ -13,6 +14,7 @@ def response_json(response: SearchResponse) -> dict:
         "took_ms": response.took_ms,
         "sort": response.sort,
         "suggestion": response.suggestion,
+        "showing_results_for": response.showing_results_for,
         "fallback": response.fallback,
         "filters": {facet: list(values) for facet, values in response.filters.items()},
         "hits": [hit_json(hit) for hit in response.hits],
@@ -24,7 +26,7 @@ def response_json(response: SearchResponse) -> dict:
 
 
 def hit_json(hit: Hit) -> dict:
-    return {
+    found = {
         "id": hit.id,
         "url": hit.url,
         "title": hit.title,
@@ -37,7 +39,28 @@ def hit_json(hit: Hit) -> dict:
         "snippet_html": hit.snippet_html,
         "score": hit.score,
     }
+    if hit.explanation is not None:
+        found["explain"] = [contribution_json(c) for c in hit.explanation]
+    return found
+
+
+def contribution_json(contribution: Contribution) -> dict:
+    return {
+        "field": contribution.field,
+        "term": contribution.term,
+        "score": contribution.score,
+        "share": contribution.share,
+    }
 
 
 def facet_value_json(value: FacetValue) -> dict:
     return {"value": value.value, "count": value.count, "selected": value.selected}
+
+
+def completion_json(completion: Completion) -> dict:
+    return {
+        "type": completion.kind,
+        "text": completion.text,
+        "id": completion.id,
+        "url": completion.url,
+    }

@@ -7,9 +7,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from search.engine import SearchEngine
 from search.facets import FACET_FIELDS
-from search.request import DEFAULT_PER_PAGE, request_from_args
+from search.request import DEFAULT_PER_PAGE, request_from_args, suggest_request_from_args
 from search.response import SearchResponse
-from web.json_api import response_json
+from web.json_api import completion_json, response_json
 
 blueprint = Blueprint("search", __name__)
 FACET_LABELS = {"area": "Research area", "person": "Person", "kind": "Type", "year": "Year"}
@@ -31,6 +31,13 @@ def search_page():
 @blueprint.get("/api/search")
 def search_api():
     return jsonify(response_json(engine().search(request_from_args(request.args))))
+
+
+@blueprint.get("/api/suggest")
+def suggest_api():
+    asked = suggest_request_from_args(request.args)
+    found = engine().complete(asked.typed, asked.limit) if asked.typed.strip() else ()
+    return jsonify({"query": asked.typed, "suggestions": [completion_json(c) for c in found]})
 
 
 @blueprint.get("/api/openapi.json")

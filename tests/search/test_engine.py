@@ -94,10 +94,11 @@ def test_newest_sort_puts_undated_documents_last(engine):
     assert dates == dated + [""] * (len(dates) - len(dated))
 
 
-def test_pages_partition_the_results_with_an_exact_total(engine):
-    everything = search(engine, "learning", per_page=100)
+@pytest.mark.parametrize("query", ["learning", "deep learning", "network privacy", "ai"])
+def test_pages_partition_the_results_with_an_exact_total(engine, query):
+    everything = search(engine, query, per_page=100)
     last = -(-everything.total // 4)
-    pages = [search(engine, "learning", per_page=4, page=n) for n in range(1, last + 1)]
+    pages = [search(engine, query, per_page=4, page=n) for n in range(1, last + 1)]
     seen = [hit.id for page in pages for hit in page.hits]
     assert len(seen) == len(set(seen)) == everything.total
     assert pages[0].pages == last
@@ -135,6 +136,34 @@ def test_misspelled_word_gets_a_suggestion(engine):
 
 def test_acronyms_are_not_corrected(engine):
     assert search(engine, "XKCDQ").suggestion is None
+
+
+def test_a_misspelt_query_shows_the_corrections_results_and_says_so(engine):
+    response = search(engine, "deep lerning")
+    assert response.query == "deep lerning"
+    assert response.showing_results_for == "deep learning"
+    assert not response.fallback
+    assert response.total == search(engine, "deep learning").total
+
+
+def test_exact_searches_the_words_as_typed_and_still_offers_the_correction(engine):
+    response = search(engine, "deep lerning", exact=True)
+    assert response.showing_results_for is None
+    assert response.suggestion == "deep learning"
+    assert response.fallback  # only "deep" is anywhere
+
+
+def test_explain_accounts_for_the_whole_score(engine):
+    for hit in search(engine, "deep learning", explain=True, per_page=5).hits:
+        assert hit.explanation
+        assert sum(c.score for c in hit.explanation) == pytest.approx(hit.score, rel=1e-3)
+        assert sum(c.share for c in hit.explanation) == pytest.approx(1.0, abs=1e-3)
+    top = search(engine, "deep learning group", explain=True).hits[0]
+    assert top.explanation[0].field == "title"
+
+
+def test_explain_is_left_out_unless_asked(engine):
+    assert all(hit.explanation is None for hit in search(engine, "deep").hits)
 
 
 def test_snippets_mark_matches_and_escape_everything_else(engine):

@@ -26,6 +26,7 @@ RESPONSE_KEYS = {
     "took_ms",
     "sort",
     "suggestion",
+    "showing_results_for",
     "fallback",
     "filters",
     "hits",
@@ -94,7 +95,18 @@ def test_openapi_describes_the_search_endpoint(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     parameters = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters == {"q", "area", "person", "kind", "year", "sort", "page", "per_page"}
+    assert parameters == {
+        "q",
+        "area",
+        "person",
+        "kind",
+        "year",
+        "sort",
+        "page",
+        "per_page",
+        "exact",
+        "explain",
+    }
     schema = spec["components"]["schemas"]["SearchResponse"]
     assert set(schema["required"]) == RESPONSE_KEYS - {"sort"}
     assert set(spec["components"]["schemas"]["Hit"]["required"]) == HIT_KEYS
@@ -135,3 +147,37 @@ def test_no_route_accepts_a_writing_method(app, client, method):
     assert client.open("/api/search", method=method).get_json()["error"]["code"] == (
         "method_not_allowed"
     )
+
+
+def test_suggest_returns_titles_then_queries_for_what_was_typed(client):
+    body = client.get("/api/suggest", query_string={"q": "deep l"}).get_json()
+    assert body["query"] == "deep l"
+    kinds = [s["type"] for s in body["suggestions"]]
+    assert kinds == sorted(kinds, key=lambda kind: kind != "title")
+    first = body["suggestions"][0]
+    assert first["type"] == "title" and first["text"].lower().startswith("deep learning")
+    assert first["url"].startswith("https://")
+
+
+def test_suggest_for_nothing_typed_is_empty_and_limits_are_400s(client):
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert len(client.get("/api/suggest?q=a&limit=3").get_json()["suggestions"]) <= 3
+    for bad in ({"q": "a", "limit": "11"}, {"q": "x" * 101}):
+        response = client.get("/api/suggest", query_string=bad)
+        assert response.status_code == 400
+        assert response.get_json()["error"]["message"]
+
+
+def test_explain_adds_why_each_hit_matched(client):
+    hits = client.get("/api/search?q=deep+learning&explain=1").get_json()["hits"]
+    assert hits and all(hit["explain"] for hit in hits)
+    assert {"field", "term", "score", "share"} == set(hits[0]["explain"][0])
+    assert "explain" not in client.get("/api/search?q=deep+learning").get_json()["hits"][0]
+    assert client.get("/api/search?q=deep&explain=maybe").status_code == 400
+
+
+def test_a_query_that_finds_nothing_shows_its_corrections_results(client):
+    body = client.get("/api/search?q=quantm+computing").get_json()
+    assert body["showing_results_for"] == "quantum computing" and body["total"] > 0
+    exact = client.get("/api/search?q=quantm+computing&exact=1").get_json()
+    assert exact["showing_results_for"] is None

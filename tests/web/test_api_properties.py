@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 # The description the app serves, loaded from the package file it is served from.
 SPEC = json.loads(resources.files("web").joinpath("openapi.json").read_text("utf-8"))
 RESPONSE_KEYS = set(SPEC["components"]["schemas"]["SearchResponse"]["properties"])
-HIT_KEYS = set(SPEC["components"]["schemas"]["Hit"]["properties"])
+HIT_KEYS = set(SPEC["components"]["schemas"]["Hit"]["required"])
 SEARCH = "/api/search"
 FACETS = ("area", "person", "kind", "year")
 # A tag that must never come back unescaped, in the page or in the API's *_html fields.
@@ -80,6 +80,8 @@ USUAL = {
     "page": st.one_of(st.none(), st.integers(1, 4).map(str)),
     "per_page": st.one_of(st.none(), st.integers(1, 100).map(str)),
     "sort": st.sampled_from([None, "relevance", "newest"]),
+    "exact": st.sampled_from([None, "0", "1"]),
+    "explain": st.sampled_from([None, "0", "1", "true"]),
     **{facet: st.just([]) | st.lists(facet_values(facet), max_size=2) for facet in FACETS},
 }
 ODD = {
@@ -90,6 +92,8 @@ ODD = {
     "page": NUMBER_OR_NOT,
     "per_page": NUMBER_OR_NOT,
     "sort": st.sampled_from(["Newest", " newest", "", "relevance\x00"]) | ANY_TEXT,
+    "exact": st.sampled_from(["2", "yes please", " 1 ", "TRUE"]) | ANY_TEXT,
+    "explain": st.sampled_from(["2", "-1", "on", "False"]) | ANY_TEXT,
     **{facet: odd_facet_values(facet) for facet in FACETS},
 }
 
@@ -102,7 +106,7 @@ def search_args(draw) -> list[tuple[str, str]]:
     """
     odd = draw(st.sets(st.sampled_from(sorted(USUAL)), max_size=2))
     pairs: list[tuple[str, str]] = []
-    for name in ("q", *FACETS, "page", "per_page", "sort"):
+    for name in ("q", *FACETS, "page", "per_page", "sort", "exact", "explain"):
         value = draw(ODD[name] if name in odd else USUAL[name])
         if isinstance(value, list):
             pairs += [(name, v) for v in value]
@@ -157,6 +161,8 @@ def assert_answers_what_was_asked(body: dict, pairs: list[tuple[str, str]]) -> N
         assert len(asked) <= 20 and all(len(value) <= 200 for value in asked)
         assert body["filters"][facet] == list(dict.fromkeys(asked))
     assert all(re.fullmatch(r"[0-9]{4}", year) for year in body["filters"]["year"])
+    explained = first(pairs, "explain").strip().lower() in ("1", "true", "yes")
+    assert all(("explain" in hit) == explained for hit in body["hits"])
 
 
 def assert_is_consistent_page(body: dict) -> None:
@@ -169,7 +175,7 @@ def assert_is_consistent_page(body: dict) -> None:
     assert len(hits) <= per_page
     assert len(hits) == min(per_page, total - (page - 1) * per_page)
     for hit in hits:
-        assert set(hit) == HIT_KEYS
+        assert HIT_KEYS <= set(hit) <= HIT_KEYS | {"explain"}
         assert is_escaped_text_with_marks(hit["title_html"]), hit["title_html"]
         assert is_escaped_text_with_marks(hit["snippet_html"]), hit["snippet_html"]
     assert set(body["facets"]) == set(FACETS)
