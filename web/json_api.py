@@ -1,5 +1,7 @@
 """SearchResponse -> the JSON the API returns (the documented shape in openapi.json)."""
 
+from dataclasses import asdict
+
 from search.autocomplete import Completion
 from search.response import Contribution, FacetValue, Hit, SearchResponse
 
@@ -45,16 +47,11 @@ def hit_json(hit: Hit) -> dict:
 
 
 def contribution_json(contribution: Contribution) -> dict:
-    return {
-        "field": contribution.field,
-        "term": contribution.term,
-        "score": contribution.score,
-        "share": contribution.share,
-    }
+    return asdict(contribution)
 
 
 def facet_value_json(value: FacetValue) -> dict:
-    return {"value": value.value, "count": value.count, "selected": value.selected}
+    return asdict(value)
 
 
 def completion_json(completion: Completion) -> dict:
