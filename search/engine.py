@@ -204,6 +204,7 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         hits=hits,
         facets=facet_counts(matched, columns, request.filters, selections),
         fallback=fallback,
+        exact=request.exact,
     )
 
 

@@ -55,6 +55,8 @@ class SearchResponse:
     showing_results_for: str | None = None
     # True when no document had every word, so documents with any word are shown.
     fallback: bool = False
+    # The request asked for the words exactly as typed (no correction).
+    exact: bool = False
 
     @property
     def pages(self) -> int:

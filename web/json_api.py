@@ -18,6 +18,7 @@ def response_json(response: SearchResponse) -> dict:
         "suggestion": response.suggestion,
         "showing_results_for": response.showing_results_for,
         "fallback": response.fallback,
+        "exact": response.exact,
         "filters": {facet: list(values) for facet, values in response.filters.items()},
         "hits": [hit_json(hit) for hit in response.hits],
         "facets": {

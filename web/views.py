@@ -65,6 +65,8 @@ class SearchUrls:
             params.append(("sort", r.sort))
         if r.per_page != DEFAULT_PER_PAGE:
             params.append(("per_page", str(r.per_page)))
+        if r.exact:
+            params.append(("exact", "1"))
         return params
 
     def _url(self, params: list[tuple[str, str]]) -> str:
@@ -81,4 +83,11 @@ class SearchUrls:
         return self._url([p for p in self._params() if p[0] not in FACET_FIELDS])
 
     def query(self, text: str) -> str:
-        return self._url([("q", text), *[p for p in self._params() if p[0] != "q"]])
+        """Another query with the same filters; a suggested one is never searched exactly."""
+        kept = [p for p in self._params() if p[0] not in ("q", "exact")]
+        return self._url([("q", text), *kept])
+
+    def exact(self, text: str) -> str:
+        """The same search for ``text`` exactly as typed (no spelling correction)."""
+        kept = [p for p in self._params() if p[0] not in ("q", "exact")]
+        return self._url([("q", text), *kept, ("exact", "1")])

@@ -28,6 +28,7 @@ RESPONSE_KEYS = {
     "suggestion",
     "showing_results_for",
     "fallback",
+    "exact",
     "filters",
     "hits",
     "facets",

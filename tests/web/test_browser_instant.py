@@ -39,8 +39,10 @@ def assert_same_document(page: Page) -> None:
 
 
 def type_query(page: Page, text: str) -> None:
+    """Type, wait for the results, then leave the box (which closes its suggestions)."""
     page.locator("#q").fill(text)
     expect(count_text(page)).to_contain_text(f"for “{text}”")
+    page.locator("#q").blur()
 
 
 def test_typing_updates_results_without_a_page_load(page: Page):

@@ -98,3 +98,37 @@ def test_script_in_a_document_title_and_people_is_escaped(hostile_client):
     assert soup.select_one(".hit-title").get_text(strip=True).startswith("<script>alert(1)")
     assert not soup.select(".hit-title a")  # a javascript: link is not rendered as a link
     assert not [a for a in soup.find_all("a", href=True) if re.match(r"\s*javascript:", a["href"])]
+
+
+def test_a_misspelt_search_shows_the_corrections_results_with_a_way_back(client):
+    _, soup = page(client, "q=quantm+computing")
+    notice = soup.select_one(".suggestion")
+    assert notice.get_text(" ", strip=True).startswith("Showing results for quantum computing")
+    instead = notice.select("a")[-1]
+    assert instead.get_text() == "quantm computing"
+    assert "exact=1" in instead["href"]
+    assert (
+        soup.select_one(".result-count")
+        .get_text(" ", strip=True)
+        .endswith("for “quantum computing”")
+    )
+    _, exact = page(client, instead["href"].split("?", 1)[1])
+    assert exact.select_one(".suggestion").get_text(" ", strip=True).startswith("Did you mean")
+    assert exact.select_one("input[name=exact][value='1']") is not None
+
+
+def test_people_are_a_facet_next_to_area_kind_and_year(client):
+    _, soup = page(client, "q=deep+learning")
+    facets = [f["data-facet"] for f in soup.select("fieldset.facet")]
+    assert facets == ["area", "person", "kind", "year"]
+    people = soup.select("fieldset[data-facet=person] .facet-value")
+    assert "Jyoti Aneja" in [p.get_text() for p in people]
+    _, narrowed = page(client, "q=deep+learning&person=Jyoti+Aneja")
+    assert narrowed.select_one(".result-count").get_text(" ", strip=True).startswith("1 result")
+
+
+def test_the_search_box_is_a_combobox_with_a_suggestion_list(client):
+    _, soup = page(client)
+    box = soup.select_one("input#q")
+    assert box["role"] == "combobox" and box["aria-controls"] == "suggestions"
+    assert soup.select_one("ul#suggestions[role=listbox]").has_attr("hidden")

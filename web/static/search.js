@@ -65,11 +65,14 @@
     }
     if (data.sort !== "relevance") base.push(["sort", data.sort]);
     if (requested.has("per_page")) base.push(["per_page", String(data.per_page)]);
+    if (data.exact) base.push(["exact", "1"]);
+    const others = base.filter(([k]) => k !== "q" && k !== "exact");
     return {
       page: (n) => searchUrl(n > 1 ? [...base, ["page", String(n)]] : base),
       without: (facet, value) => searchUrl(base.filter(([k, v]) => k !== facet || v !== value)),
       withoutFilters: () => searchUrl(base.filter(([k]) => !FACET_FIELDS.includes(k))),
-      query: (text) => searchUrl([["q", text], ...base.filter(([k]) => k !== "q")]),
+      query: (text) => searchUrl([["q", text], ...others]),
+      exact: (text) => searchUrl([["q", text], ...others, ["exact", "1"]]),
     };
   }
 
@@ -129,7 +132,7 @@
     sort.value = data.sort;
     body.replaceChildren(
       ...[
-        data.suggestion && suggestion(data.suggestion, links),
+        correction(data, links),
         data.fallback && el("p", { class: "notice" }, FALLBACK_NOTICE),
         chips(data.filters, links),
         data.hits.length ? hitList(data) : noResults(data, links),
@@ -142,7 +145,8 @@
   function renderCount(data) {
     const total = data.total.toLocaleString("en-US");
     count.replaceChildren(data.total === 1 ? "1 result" : `${total} results`);
-    if (data.query) count.append(" for ", el("strong", {}, `“${data.query}”`));
+    const searched = data.showing_results_for || data.query;
+    if (searched) count.append(" for ", el("strong", {}, `“${searched}”`));
   }
 
   function renderError(message, params) {
@@ -159,7 +163,21 @@
     );
   }
 
-  function suggestion(text, links) {
+  function correction(data, links) {
+    const corrected = data.showing_results_for;
+    if (corrected) {
+      return el(
+        "p",
+        { class: "suggestion" },
+        "Showing results for ",
+        link(links.query(corrected), el("strong", {}, corrected)),
+        ". Search instead for ",
+        link(links.exact(data.query), data.query),
+        ".",
+      );
+    }
+    if (!data.suggestion) return null;
+    const text = data.suggestion;
     return el("p", { class: "suggestion" }, "Did you mean ", link(links.query(text), text), "?");
   }
 
