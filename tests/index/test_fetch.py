@@ -165,8 +165,8 @@ def test_404_is_not_retried(wordpress_site, tmp_path):
 
 
 def test_answer_slower_than_the_timeout_is_retried(wordpress_site, tmp_path):
-    wordpress_site.answer_with(1, 200, b"[]", delay=1.0, times=1)
-    report = fetch(wordpress_site, tmp_path, timeout=0.2)
+    wordpress_site.answer_with(1, 200, b"[]", delay=1.5, times=1)
+    report = fetch(wordpress_site, tmp_path, timeout=0.5)
     assert not report.failed
     assert len(report.fetched) == 4
 
