@@ -20,3 +20,24 @@ class IndexMissing(Exception):
 
 class IndexWriteError(Exception):
     """The index could not be written (disk full, read-only folder); it is unchanged."""
+
+
+class EndpointRefused(Exception):
+    """The URL given to fetch is not an http(s) WordPress list endpoint."""
+
+
+class FetchError(Exception):
+    """One page could not be fetched or saved; the message names it and says why."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class NoSuchRoute(FetchError):
+    """The site answers that it has no such REST route (``rest_no_route``)."""
+
+
+class OutputError(Exception):
+    """Fetched pages could not be saved (disk full, read-only folder)."""

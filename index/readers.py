@@ -102,10 +102,18 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 def parse_json(path: Path, data: bytes) -> object:
     try:
+        return decode_json(data)
+    except ValueError as error:
+        raise SourceError(str(path), str(error)) from error
+
+
+def decode_json(data: bytes) -> object:
+    """JSON in any encoding; ValueError("invalid JSON: ...") when it is not JSON."""
+    try:
         return json.loads(decode_text(data))
     except (json.JSONDecodeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        raise SourceError(str(path), f"invalid JSON: {reason}") from error
+        raise ValueError(f"invalid JSON: {reason}") from error
 
 
 def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> ReadResult:

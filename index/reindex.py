@@ -80,11 +80,15 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
 def scan(
     roots: list[str], taxonomy: Taxonomy, progress: Progress, max_file_bytes: int = MAX_FILE_BYTES
 ) -> Scan:
-    """Read every file under ``roots``; a failing file is recorded, never fatal."""
+    """Read every file under ``roots``; a failing file is recorded, never fatal.
+
+    The taxonomy file is not a page, even when it sits among them (as fetch saves it).
+    """
     documents: dict[str, Document] = {}
     failed: list[SourceError] = []
     protected: set[str] = set()
-    for path in progress(list_files(roots)):
+    files = [path for path in list_files(roots) if os.path.realpath(path) != taxonomy.source]
+    for path in progress(files):
         try:
             result = read_source(path, taxonomy, max_file_bytes)
         except SourceError as error:

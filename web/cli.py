@@ -1,18 +1,32 @@
-"""The `research-search` command: Flask's run/routes/shell plus `reindex`."""
+"""The `research-search` command: Flask's run/routes/shell plus `reindex` and `fetch`."""
 
+import itertools
+import logging
+import shlex
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from index.errors import IndexBusy, IndexMissing, IndexWriteError, SourceError
+from index.errors import (
+    EndpointRefused,
+    IndexBusy,
+    IndexMissing,
+    IndexWriteError,
+    OutputError,
+    SourceError,
+)
+from index.fetch import TAXONOMY_FILE, FetchReport, FetchSettings, PageProgress, fetch_site
+from index.polite_http import Politeness
 from index.readers import MAX_FILE_BYTES
 from index.reindex import ReindexReport, reindex
 from index.sources import remembered_taxonomy
 from index.taxonomy import load_taxonomy
+from index.wordpress_api import MAX_PER_PAGE
 
 EXIT_SOME_FAILED = 1
 EXIT_BUSY = 3
@@ -104,8 +118,87 @@ def _print_report(report: ReindexReport, dry_run: bool) -> None:
     click.echo(prefix + report.summary_line())
 
 
+@click.command("fetch")
+@click.argument("url")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pages and research-area.json (created if needed).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between requests.",
+)
+@click.option(
+    "--per-page",
+    type=click.IntRange(1, MAX_PER_PAGE),
+    default=MAX_PER_PAGE,
+    show_default=True,
+    help="Posts per request; fewer when a site is slow to build big pages.",
+)
+@click.option("--force", is_flag=True, help="Refetch every page, even saved unchanged ones.")
+def fetch_command(url, out, delay, per_page, force):
+    """Save every page of a WordPress list endpoint URL, and the site's research areas, in OUT.
+
+    URL is like https://SITE/wp-json/wp/v2/msr-group. Run it again to resume: saved pages
+    the site still lists unchanged are kept. Exit 0 when every page was saved, 1 when some
+    failed (the rest are saved), 2 for usage errors, 4 when OUT cannot be written.
+    """
+    # urllib3 logs each retry with object reprs; the report names what finally failed.
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
+    settings = FetchSettings(per_page, force, Politeness(delay=delay))
+    try:
+        with page_bar() as progress:
+            report = fetch_site(url, out, settings, progress)
+    except EndpointRefused as error:
+        raise click.UsageError(str(error)) from error
+    except OutputError as error:
+        click.echo(f"research-search fetch: {error}", err=True)
+        sys.exit(EXIT_NOT_WRITTEN)
+    _print_fetch_report(report, out)
+    if report.failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@contextmanager
+def page_bar() -> Iterator[PageProgress]:
+    """A progress callback drawing pages done / total on stderr when it is a terminal."""
+    with click.progressbar(
+        itertools.count(),  # no length until the site says how many pages it has
+        label="Fetching pages",
+        file=sys.stderr,
+        show_pos=True,
+        hidden=not sys.stderr.isatty(),
+    ) as bar:
+
+        def show(done: int, total: int | None) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield show
+
+
+def _print_fetch_report(report: FetchReport, out: Path) -> None:
+    for error in report.failed:
+        click.echo(f"failed: {error}", err=True)
+    for path in report.removed:
+        click.echo(f"removed: {path} (past the site's last page)")
+    click.echo(report.summary_line())
+    command = ["research-search", "reindex", str(out)]
+    if (out / TAXONOMY_FILE).is_file():
+        command += ["--taxonomy", str(out / TAXONOMY_FILE)]
+    click.echo(f"next: {shlex.join(command)}")
+    if report.failed:
+        click.echo("run the same fetch again to retry what failed; saved pages are kept")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(reindex_command)
+    app.cli.add_command(fetch_command)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from index.errors import IndexBusy, SourceError
 from index.reindex import indexed_documents, reindex, reindex_lock
 from index.sources import remembered_sources
 from index.store import open_index
+from index.taxonomy import load_taxonomy
 
 
 def ids(index_dir):
@@ -186,3 +187,13 @@ def test_unexpected_field_types_do_not_stop_the_file(tmp_path, taxonomy, group_s
     (tmp_path / "src" / "odd.json").write_text(json.dumps(item), "utf-8")
     report = reindex(tmp_path / "ix", taxonomy, [str(tmp_path / "src")])
     assert (len(report.added), report.failed) == (1, [])
+
+
+def test_taxonomy_file_among_the_sources_is_not_read_as_pages(tmp_path, group_seed):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    shutil.copy(group_seed, folder / "group.json")
+    terms = [{"id": 13562, "name": "Vision", "slug": "computer-vision", "link": "https://x/"}]
+    (folder / "research-area.json").write_text(json.dumps(terms), "utf-8")
+    report = reindex(tmp_path / "ix", load_taxonomy(folder / "research-area.json"), [str(folder)])
+    assert report.summary_line() == "added 1, updated 0, removed 0, unchanged 0, failed 0"
