@@ -15,7 +15,7 @@ from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
 from index.schema import word_analyzer
-from search.docsets import DocMasks
+from search.scoring import Scorer
 
 TITLE_FIELD = "title_words"
 TERM_FIELD = "spelling"
@@ -37,7 +37,7 @@ class Completion:
     url: str = ""
 
 
-def complete(masks: DocMasks, typed: str, limit: int = MAX_SUGGESTIONS) -> tuple[Completion, ...]:
+def complete(masks: Scorer, typed: str, limit: int = MAX_SUGGESTIONS) -> tuple[Completion, ...]:
     """Up to ``limit`` suggestions for ``typed``: matching titles first, then completions."""
     searcher = masks.searcher
     words = [token.text for token in word_analyzer()(typed)]
@@ -66,7 +66,7 @@ def _common_words(searcher: Searcher, field: str, prefix: str) -> list[str]:
     return [word for _n, word in best]
 
 
-def _completions(masks: DocMasks, done: list[str], partial: str) -> list[str]:
+def _completions(masks: Scorer, done: list[str], partial: str) -> list[str]:
     """Endings for ``partial`` that occur with the words before it, most documents first."""
     endings = [w for w in _common_words(masks.searcher, TERM_FIELD, partial) if w not in done]
     if not done:

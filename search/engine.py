@@ -9,14 +9,13 @@ from pathlib import Path
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.query import Query
+from whoosh.query import AndMaybe, Query
 from whoosh.searching import Searcher
 
 from index.schema import split_values
 from index.store import open_index
 from search import matching  # noqa: F401  (fixes `-word` before any search runs)
 from search.autocomplete import Completion, complete
-from search.docsets import DocMasks, MaskDocIdSet, SegmentTermCache
 from search.errors import BadRequest
 from search.explain import explain
 from search.facets import (
@@ -32,10 +31,13 @@ from search.highlight import Marker, WordForms, marker_for
 from search.query import highlight_words, parse_query
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
-from search.suggest import did_you_mean
+from search.scoring import Matches, Scorer, SegmentCache, top
+from search.suggest import Vocabulary, did_you_mean
 from search.synonyms import Synonyms
 
 COMPLETIONS_KEPT = 4096
+# How many of the best matches the ranking lifts re-order (see _best).
+RERANK_WINDOW = 200
 
 
 @dataclass
@@ -47,24 +49,25 @@ class _Generation:
     """
 
     searcher: Searcher
-    terms: SegmentTermCache
+    cache: SegmentCache
     column_cache: SegmentColumnCache
     synonyms: Synonyms | None
     users: int = 0
     retired: bool = False
-    _masks: DocMasks | None = field(default=None, repr=False)
+    _scorer: Scorer | None = field(default=None, repr=False)
     _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
     _recency: np.ndarray | None = field(default=None, repr=False)
     _forms: WordForms | None = field(default=None, repr=False)
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
     _completions: dict[tuple[str, int], tuple[Completion, ...]] = field(
         default_factory=dict, repr=False
     )
 
     @property
-    def masks(self) -> DocMasks:
-        if self._masks is None:
-            self._masks = DocMasks(self.searcher, self.terms)
-        return self._masks
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = Scorer(self.searcher, self.cache)
+        return self._scorer
 
     def columns(self) -> dict[str, FacetColumn]:
         found = {}
@@ -91,13 +94,19 @@ class _Generation:
             self._forms = WordForms(self.searcher.reader(), self.searcher.schema["body"].analyzer)
         return self._forms
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.of(self.searcher.reader())
+        return self._vocabulary
+
     def completions(self, typed: str, limit: int) -> tuple[Completion, ...]:
         """Search-as-you-type suggestions, remembered: each keystroke asks again."""
         key = (typed, limit)
         if key not in self._completions:
             if len(self._completions) >= COMPLETIONS_KEPT:
                 self._completions.clear()
-            self._completions[key] = complete(self.masks, typed, limit)
+            self._completions[key] = complete(self.scorer, typed, limit)
         return self._completions[key]
 
 
@@ -117,7 +126,7 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._current: _Generation | None = None
-        self._terms = SegmentTermCache()
+        self._cache = SegmentCache()
         self._column_cache = SegmentColumnCache()
 
     @contextmanager
@@ -139,7 +148,7 @@ class SearchEngine:
             return current
         if self._index is None:
             self._index = open_index(self.index_dir)
-        fresh = _Generation(self._index.searcher(), self._terms, self._column_cache, self.synonyms)
+        fresh = _Generation(self._index.searcher(), self._cache, self._column_cache, self.synonyms)
         if current is not None:
             current.retired = True
             if current.users == 0:
@@ -166,7 +175,8 @@ def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchRespon
     """The results for the query as typed; when no page has all its words but a spelling
     correction's words are all on some page, the correction's results, saying so (unless
     the request asked for the words exactly as typed)."""
-    suggestion = did_you_mean(gen.searcher, request.query) if request.query else None
+    typed = request.query
+    suggestion = did_you_mean(gen.searcher, gen.vocabulary, typed) if typed else None
     response = replace(_search(gen, request), suggestion=suggestion)
     if not suggestion or request.exact or (response.total and not response.fallback):
         return response
@@ -179,10 +189,10 @@ def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchRespon
 
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
-    query, matched, fallback = _matching(gen, request)
+    found = _matching(gen, request)
     columns = gen.columns()
-    selections = selection_masks(columns, request.filters, gen.masks.size)
-    selected = narrowed(matched, selections)
+    selections = selection_masks(columns, request.filters, gen.scorer.size)
+    selected = narrowed(found.matches.mask, selections)
     total = int(selected.sum())
     last_page = max(1, -(-total // request.per_page))
     if request.page > last_page:
@@ -191,8 +201,7 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         )
     hits: tuple[Hit, ...] = ()
     if total:
-        marker = marker_for(highlight_words(query), gen.forms)
-        hits = _page_of_hits(gen, query, selected, bool(selections), request, marker)
+        hits = _page_of_hits(gen, found, selected, request)
     return SearchResponse(
         query=request.query,
         total=total,
@@ -202,54 +211,91 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         sort=request.sort,
         filters={facet: request.selected(facet) for facet in FACET_FIELDS},
         hits=hits,
-        facets=facet_counts(matched, columns, request.filters, selections),
-        fallback=fallback,
+        facets=facet_counts(found.matches.mask, columns, request.filters, selections),
+        fallback=found.fallback,
         exact=request.exact,
     )
 
 
-def _matching(gen: _Generation, request: SearchRequest) -> tuple[Query | None, np.ndarray, bool]:
-    """The query to rank by, the documents it matches, and whether it is the any-word fallback.
+@dataclass(frozen=True)
+class _Found:
+    """What a query matched and how they score; the lifts that re-rank the best of them."""
 
-    Every word must match; when no document has them all, any word will do. With no query
-    text every document matches and there is nothing to rank by.
-    """
+    matches: Matches
+    query: Query | None
+    lifts: Query | None = None
+    fallback: bool = False
+
+    @property
+    def ranking(self) -> Query | None:
+        """The whole query as Whoosh would score it (for explanations)."""
+        if self.query is None or self.lifts is None:
+            return self.query
+        return AndMaybe(self.query, self.lifts)
+
+
+def _matching(gen: _Generation, request: SearchRequest) -> _Found:
+    """Every word must match; when no document has them all, any word will do. With no query
+    text every document matches and there is nothing to rank by."""
+    scorer = gen.scorer
     if not request.query:
-        return None, gen.masks.live.copy(), False
+        return _Found(Matches(scorer.live.copy(), np.zeros(scorer.size)), None)
     parsed = parse_query(request.query, gen.searcher.schema, gen.synonyms)
-    every_word = gen.masks.of_query(parsed.all_words)
-    if parsed.any_word is None or every_word.any():
-        return parsed.ranked(parsed.all_words), every_word, False
-    any_word = gen.masks.of_query(parsed.any_word)
-    if any_word.any():
-        return parsed.ranked(parsed.any_word), any_word, True
-    return parsed.all_words, every_word, False
+    every_word = scorer.matches(parsed.all_words)
+    if parsed.any_word is None or every_word.mask.any():
+        return _Found(every_word, parsed.all_words, parsed.lifts)
+    any_word = scorer.matches(parsed.any_word)
+    if any_word.mask.any():
+        return _Found(any_word, parsed.any_word, parsed.lifts, fallback=True)
+    return _Found(every_word, parsed.all_words, parsed.lifts)
 
 
 def _page_of_hits(
-    gen: _Generation,
-    query: Query | None,
-    selected: np.ndarray,
-    filtered: bool,
-    request: SearchRequest,
-    marker: Marker,
+    gen: _Generation, found: _Found, selected: np.ndarray, request: SearchRequest
 ) -> tuple[Hit, ...]:
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
-    if query is None or request.sort == "newest":
-        ranked = [(docnum, 0.0) for docnum in _newest(gen, selected, end)[start:]]
+    if found.query is None or request.sort == "newest":
+        docnums = _newest(gen, selected, end)
+        scores = np.zeros(len(docnums))
     else:
-        allowed = MaskDocIdSet(selected) if filtered else None
-        results = gen.searcher.search(query, filter=allowed, limit=end)
-        ranked = [(hit.docnum, hit.score) for hit in results[start:end]]
+        docnums, scores = _best(gen, found, selected, end)
+    marker = marker_for(highlight_words(found.query), gen.forms)
+    ranked = list(zip(docnums[start:end].tolist(), scores[start:end].tolist(), strict=True))
     hits = [_hit(gen, docnum, score, marker) for docnum, score in ranked]
     if request.explain:  # with no query text there is nothing to explain: an empty list
+        query = found.ranking
         hits = [
-            replace(
-                hit, explanation=explain(gen.searcher, query, int(n)) if query is not None else ()
-            )
+            replace(hit, explanation=explain(gen.searcher, query, n) if query is not None else ())
             for hit, (n, _score) in zip(hits, ranked, strict=True)
         ]
     return tuple(hits)
+
+
+def _best(
+    gen: _Generation, found: _Found, selected: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` best of ``selected``: the top RERANK_WINDOW re-ranked with the lifts
+    (exact forms, phrases, whole titles), then the rest by their base score.
+
+    The window is the same for every page, so pages never overlap or skip a result.
+    """
+    scores = found.matches.scores
+    window = top(scores, selected, RERANK_WINDOW)
+    window_scores = scores[window]
+    if found.lifts is not None and len(window):
+        within = gen.scorer.none()
+        within[window] = True
+        lifted = gen.scorer.matches(found.lifts, within)
+        window_scores = window_scores + np.where(lifted.mask[window], lifted.scores[window], 0.0)
+    order = np.lexsort((window, -window_scores))
+    docnums, ranked_scores = window[order], window_scores[order]
+    if count > len(window):
+        rest_allowed = selected.copy()
+        rest_allowed[window] = False
+        rest = top(scores, rest_allowed, count - len(window))
+        docnums = np.concatenate([docnums, rest])
+        ranked_scores = np.concatenate([ranked_scores, scores[rest]])
+    return docnums, ranked_scores
 
 
 def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, plugins, syntax
-from whoosh.query import AndMaybe, AndNot, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query import AndNot, Every, Not, NullQuery, Phrase, Query, Term
 
 from search.errors import BadRequest
 from search.ranking import FIELD_WEIGHTS, ranking_lifts
@@ -35,10 +35,6 @@ class ParsedQuery:
     all_words: Query
     any_word: Query | None
     lifts: Query | None = None
-
-    def ranked(self, matching: Query) -> Query:
-        """``matching`` (all_words or any_word) with the ranking lifts added."""
-        return matching if self.lifts is None else AndMaybe(matching, self.lifts)
 
 
 def build_parser(schema: Schema, group: type = syntax.AndGroup) -> MultifieldParser:

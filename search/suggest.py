@@ -1,41 +1,93 @@
-""" "Did you mean": spelling corrections for query words that occur nowhere in the index."""
+""" "Did you mean": spelling corrections for query words that occur nowhere in the index.
+
+Only words found nowhere are corrected. Words typed in capitals or with capitals inside
+(acronyms, `PyPI`), words with digits, and capitalised words after the first (names, unless
+the whole query is in Title Case) are left alone. Candidates are the index's own unstemmed
+words (the spelling field), compared with RapidFuzz's optimal-string-alignment distance,
+so a swapped pair of letters is one edit: the nearest wins, then the one in the most
+documents. Words of up to five letters may be one edit away, longer ones two (two edits
+turn short words into unrelated ones: "alert" -> "art").
+"""
 
 import re
+from dataclasses import dataclass, field
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 SPELLING_FIELD = "spelling"
-# Two edits turn short words into unrelated ones ("alert" -> "art").
 LONG_WORD = 6
 # Past this length a "word" is noise, and correcting it costs the most.
 MAX_WORD = 30
 _WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!:)")
 
 
-def did_you_mean(searcher: Searcher, text: str) -> str | None:
-    """``text`` with each unknown word replaced by its closest indexed word, or None.
+@dataclass
+class Vocabulary:
+    """The spelling field's words by length, with how many documents hold each."""
 
-    Only words with no occurrence at all are corrected, nearer edits first, and words
-    in capitals (acronyms, names) are left alone.
-    """
+    words: dict[int, list[str]] = field(default_factory=dict)
+    counts: dict[int, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, reader: IndexReader) -> "Vocabulary":
+        words: dict[int, list[str]] = {}
+        counts: dict[int, list[int]] = {}
+        if SPELLING_FIELD in reader.schema:
+            for term, info in reader.iter_field(SPELLING_FIELD):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                words.setdefault(len(word), []).append(word)
+                counts.setdefault(len(word), []).append(info.doc_frequency())
+        return cls(words, {n: np.array(c) for n, c in counts.items()})
+
+    def nearest(self, word: str, distance: int) -> str | None:
+        """The closest word at most ``distance`` edits away; among equals, the most common."""
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - distance, len(word) + distance + 1):
+            choices = self.words.get(length)
+            if not choices:
+                continue
+            found = process.extract(
+                word, choices, scorer=OSA.distance, score_cutoff=distance, limit=None
+            )
+            for candidate, edits, index in found:
+                key = (int(edits), -int(self.counts[length][index]), candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+
+def did_you_mean(searcher: Searcher, vocabulary: Vocabulary, text: str) -> str | None:
+    """``text`` with each unknown word replaced by its closest indexed word, or None."""
     analyzer = searcher.schema[SPELLING_FIELD].analyzer
-    corrector = searcher.corrector(SPELLING_FIELD)
     changed = False
+    # In a query Typed In Title Case, capitals say nothing about names.
+    title_case = all(word[0].isupper() for word in _WORD.findall(text))
 
     def replace(match: re.Match) -> str:
         nonlocal changed
         word = match.group(0)
         folded = next((token.text for token in analyzer(word)), "")
-        if not folded or len(folded) > MAX_WORD or word.isupper():
+        is_name = _looks_like_a_name(word, match.start(), title_case)
+        if not folded or len(folded) > MAX_WORD or is_name:
             return word
         if searcher.doc_frequency(SPELLING_FIELD, folded):
             return word
-        for distance in (1, 2) if len(folded) >= LONG_WORD else (1,):
-            found = corrector.suggest(folded, limit=1, maxdist=distance)
-            if found:
-                changed = True
-                return found[0]
-        return word
+        found = vocabulary.nearest(folded, 2 if len(folded) >= LONG_WORD else 1)
+        if found is None:
+            return word
+        changed = True
+        return found
 
     corrected = _WORD.sub(replace, text)
     return corrected if changed else None
+
+
+def _looks_like_a_name(word: str, position: int, title_case: bool) -> bool:
+    """Acronyms, CamelCase and capitalised words past the start are not typos to fix."""
+    if any(c.isupper() for c in word[1:]):
+        return True
+    return word[0].isupper() and position > 0 and not title_case

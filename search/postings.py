@@ -1,0 +1,74 @@
+"""Whole posting lists and field lengths read from a Whoosh segment into NumPy arrays.
+
+Whoosh hands postings out one document at a time; scoring every match that way costs a
+Python step per document. whoosh3 3.54.0 (pinned exactly in pyproject.toml) keeps each
+posting list in blocks that already hold the block's document numbers and weights, and each
+field's lengths in one byte column, so both are read here block by block or column by
+column. This is the one module that relies on those internals; anything unexpected falls
+back to Whoosh's public, per-document interface.
+"""
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
+
+# Decoded lengths for each of the 256 length bytes Whoosh stores.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY_IDS = np.empty(0, dtype=np.int32)
+_EMPTY_WEIGHTS = np.empty(0, dtype=np.float32)
+
+
+def term_postings(reader: IndexReader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of ``text`` in ``field`` in one segment, deletions included.
+
+    Deleted documents are left in: callers mask them out, which lets these arrays be
+    cached for as long as the segment lives.
+    """
+    if (field, text) not in reader:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    matcher = _raw_matcher(reader, field, text)
+    if isinstance(matcher, W3LeafMatcher):
+        return _read_blocks(matcher)
+    return _read_one_by_one(matcher)
+
+
+def _raw_matcher(reader: IndexReader, field: str, text: bytes):
+    terms = getattr(reader, "_terms", None)
+    if terms is None:
+        return reader.postings(field, text)
+    return terms.matcher(field, text, reader.schema[field].format, scorer=None)
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int32))
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return _EMPTY_IDS, _EMPTY_WEIGHTS
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _read_one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+
+def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
+    """The length of ``field`` in each document of one segment, as Whoosh scores with it."""
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc else None
+    if column is None:
+        lengths = [reader.doc_field_length(n, field) or 0 for n in range(count)]
+        return np.array(lengths, dtype=np.float32)
+    codes = np.frombuffer(bytes(column.load()), dtype=np.uint8, count=count)
+    return _LENGTH_OF_BYTE[codes]

@@ -1,0 +1,263 @@
+"""Every matching document found and scored at once, in NumPy, as Whoosh would score it.
+
+Walking Whoosh's matchers costs a Python step per matching document, which dominates broad
+queries on a large index. Here each term's postings and each field's lengths are read once
+per segment (search/postings.py) and kept in a bounded cache (segments never change; new
+deletions make a new key), and a query is evaluated as boolean masks and score arrays:
+BM25F per field and word, added up through ANDs and ORs with their boosts, exactly Whoosh's
+formula. Phrases are matched by Whoosh (it has the positions) and scored as Whoosh scores
+them: the sum of their words' scores in that field.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+
+import numpy as np
+from whoosh import query as q
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from search.postings import field_lengths, term_postings
+
+CACHE_BYTES = 96 * 1024 * 1024
+
+
+class SegmentCache:
+    """A bounded LRU of arrays read from segments, keyed by segment id and what was read."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        value = read()
+        with self._lock:
+            self._entries[key] = value
+            self._bytes += sum(array.nbytes for array in value)
+            while self._bytes > self.max_bytes and len(self._entries) > 1:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= sum(array.nbytes for array in evicted)
+        return value
+
+
+@dataclass
+class Matches:
+    """Which documents match, and the score of each (meaningful where ``mask`` is set)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+class Scorer:
+    """Masks and BM25F scores over the documents of one searcher (one committed state)."""
+
+    def __init__(self, searcher: Searcher, cache: SegmentCache):
+        self.searcher = searcher
+        self.size = searcher.doc_count_all()
+        self._cache = cache
+        self._leaves = searcher.reader().leaf_readers()
+        self._lengths: dict[str, np.ndarray] = {}
+        weighting = searcher.weighting
+        self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
+        self.live = self._live()
+
+    def _live(self) -> np.ndarray:
+        live = np.ones(self.size, dtype=bool)
+        for reader, offset in self._leaves:
+            if reader.has_deletions():
+                live[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = False
+        return live
+
+    def none(self) -> np.ndarray:
+        return np.zeros(self.size, dtype=bool)
+
+    def of_docnums(self, docnums) -> np.ndarray:
+        mask = self.none()
+        mask[np.fromiter(docnums, dtype=np.int64)] = True
+        return mask
+
+    def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Global document numbers and weights of a term, over every segment."""
+        if field not in self.searcher.schema:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
+        ids, weights = [], []
+        for reader, offset in self._leaves:
+            segment = reader.segment()
+            key = ("postings", segment.segment_id(), field, btext)
+            seg_ids, seg_weights = self._cache.get(
+                key, lambda r=reader: term_postings(r, field, btext)
+            )
+            ids.append(seg_ids.astype(np.int64) + offset)
+            weights.append(seg_weights)
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def of_term(self, field: str, text: str | bytes) -> np.ndarray:
+        mask = self.none()
+        mask[self.postings(field, text)[0]] = True
+        return mask & self.live
+
+    def lengths(self, field: str) -> np.ndarray:
+        if field not in self._lengths:
+            parts = [
+                self._cache.get(
+                    ("lengths", reader.segment().segment_id(), field),
+                    lambda r=reader: (field_lengths(r, field),),
+                )[0]
+                for reader, _offset in self._leaves
+            ]
+            self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float32)
+        return self._lengths[field]
+
+    def matches(self, query: q.Query, within: np.ndarray | None = None) -> Matches:
+        """The documents ``query`` matches, scored. With ``within``, phrases are only checked
+        in those documents (enough for re-ranking a page of results)."""
+        found = _evaluate(self, query, within)
+        found.mask &= self.live
+        return found
+
+    def term_scores(self, field: str, text: str, boost: float) -> Matches:
+        ids, weights = self.postings(field, text)
+        scores = np.zeros(self.size)
+        mask = self.none()
+        mask[ids] = True
+        if not len(ids):
+            return Matches(mask, scores)
+        if not self.searcher.schema[field].scorable:
+            scores[ids] = weights * boost
+            return Matches(mask, scores)
+        idf = self.searcher.idf(field, text)
+        average = self.searcher.avg_field_length(field) or 1
+        b = self._bm25._field_B.get(field, self._bm25.B)
+        k1 = self._bm25.K1
+        tf = weights.astype(np.float64)
+        norm = k1 * ((1 - b) + b * self.lengths(field)[ids] / average)
+        scores[ids] = idf * (tf * (k1 + 1)) / (tf + norm) * boost
+        return Matches(mask, scores)
+
+
+def _evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
+    kind = type(node)
+    if kind is q.Term:
+        return scorer.term_scores(node.fieldname, node.text, node.boost)
+    if kind is q.Phrase:
+        return _phrase(scorer, node, within)
+    if kind in (q.And, q.Or) and not getattr(node, "minmatch", 0):
+        return _compound(scorer, node, within)
+    if kind is q.Not:
+        inner = _evaluate(scorer, node.query, within)
+        return Matches(~inner.mask, np.zeros(scorer.size))
+    if kind in (q.AndNot, q.AndMaybe, q.Require):
+        return _binary(scorer, node, within)
+    if kind is q.Every and not node.fieldname:
+        return Matches(scorer.live.copy(), np.full(scorer.size, node.boost))
+    if node is q.NullQuery or kind is type(q.NullQuery):
+        return Matches(scorer.none(), np.zeros(scorer.size))
+    return _by_whoosh(scorer, node, scorer.of_docnums(scorer.searcher.docs_for_query(node)))
+
+
+def _compound(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
+    is_and = type(node) is q.And
+    mask = scorer.live.copy() if is_and else scorer.none()
+    scores = np.zeros(scorer.size)
+    for child in node.subqueries:
+        found = _evaluate(scorer, child, within)
+        if is_and:
+            mask &= found.mask
+        else:
+            mask |= found.mask
+        scores += np.where(found.mask, found.scores, 0.0)
+    return Matches(mask, scores * node.boost)
+
+
+def _binary(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
+    a = _evaluate(scorer, node.a, within)
+    kind = type(node)
+    if kind is q.AndNot:
+        return Matches(a.mask & ~_evaluate(scorer, node.b, within).mask, a.scores)
+    if kind is q.Require:
+        return Matches(a.mask & _evaluate(scorer, node.b, within).mask, a.scores)
+    # AndMaybe: b only adds to documents a already matches, so only those are checked.
+    b = _evaluate(scorer, node.b, a.mask if within is None else a.mask & within)
+    return Matches(a.mask, a.scores + np.where(b.mask, b.scores, 0.0))
+
+
+def _phrase(scorer: Scorer, node: q.Phrase, within: np.ndarray | None) -> Matches:
+    """Whoosh finds the documents with the words in order; each scores as its words do."""
+    words = [scorer.term_scores(node.fieldname, word, 1.0) for word in node.words]
+    candidates = scorer.live.copy()
+    for word in words:
+        candidates &= word.mask
+    if within is not None:
+        candidates &= within
+    mask = _phrase_documents(scorer, node, candidates)
+    scores = sum((word.scores for word in words), np.zeros(scorer.size)) * node.boost
+    return Matches(mask, scores)
+
+
+def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
+    """Which ``candidates`` (documents holding every word) hold the words in order.
+
+    Each word's positions are read from its postings for just those documents, so the
+    cost follows the candidates, not every document the words share.
+    """
+    mask = scorer.none()
+    docnums = np.flatnonzero(candidates).tolist()
+    if not docnums:
+        return mask
+    matchers = [scorer.searcher.postings(node.fieldname, word) for word in node.words]
+    for docnum in docnums:
+        positions = []
+        for matcher in matchers:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                break
+            positions.append(matcher.value_as("positions"))
+        else:
+            mask[docnum] = _in_order(positions, node.slop)
+    return mask
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Some run of positions, one per word, each 1 to ``slop`` places after the last."""
+    later = [set(p) for p in positions[1:]]
+    for start in positions[0]:
+        at = start
+        for following in later:
+            at = next((at + gap for gap in range(1, slop + 1) if at + gap in following), None)
+            if at is None:
+                break
+        else:
+            return True
+    return False
+
+
+def _by_whoosh(scorer: Scorer, node: q.Query, mask: np.ndarray) -> Matches:
+    """Any other kind of query: Whoosh's own matcher, for the documents it matches."""
+    scores = np.zeros(scorer.size)
+    matcher = node.matcher(scorer.searcher)
+    while matcher.is_active():
+        scores[matcher.id()] = matcher.score()
+        matcher.next()
+    return Matches(mask, scores)
+
+
+def top(scores: np.ndarray, allowed: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` best of ``allowed`` by score, ties in index order (as Whoosh ranks)."""
+    docnums = np.flatnonzero(allowed)
+    if len(docnums) > count:
+        keep = np.argpartition(-scores[docnums], count - 1)[:count]
+        threshold = scores[docnums[keep]].min()
+        # Ties at the cut are settled by document number, not by argpartition's whim.
+        docnums = docnums[scores[docnums] >= threshold]
+    order = np.lexsort((docnums, -scores[docnums]))
+    return docnums[order[:count]]
