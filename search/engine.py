@@ -28,7 +28,7 @@ from search.facets import (
     selection_masks,
 )
 from search.highlight import Marker, WordForms, marker_for
-from search.query import highlight_words, parse_query
+from search.query import ParsedQuery, highlight_words, parse_query
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
 from search.scoring import Matches, Scorer, SegmentCache, top
@@ -36,8 +36,9 @@ from search.suggest import Vocabulary, did_you_mean
 from search.synonyms import Synonyms
 
 COMPLETIONS_KEPT = 4096
+PARSED_KEPT = 4096
 # How many of the best matches the ranking lifts re-order (see _best).
-RERANK_WINDOW = 200
+RERANK_WINDOW = 100
 
 
 @dataclass
@@ -62,6 +63,7 @@ class _Generation:
     _completions: dict[tuple[str, int], tuple[Completion, ...]] = field(
         default_factory=dict, repr=False
     )
+    _parsed: dict[str, ParsedQuery] = field(default_factory=dict, repr=False)
 
     @property
     def scorer(self) -> Scorer:
@@ -99,6 +101,14 @@ class _Generation:
         if self._vocabulary is None:
             self._vocabulary = Vocabulary.of(self.searcher.reader())
         return self._vocabulary
+
+    def parsed(self, text: str) -> ParsedQuery:
+        """The query parsed, remembered: the same searches come again and again."""
+        if text not in self._parsed:
+            if len(self._parsed) >= PARSED_KEPT:
+                self._parsed.clear()
+            self._parsed[text] = parse_query(text, self.searcher.schema, self.synonyms)
+        return self._parsed[text]
 
     def completions(self, typed: str, limit: int) -> tuple[Completion, ...]:
         """Search-as-you-type suggestions, remembered: each keystroke asks again."""
@@ -240,7 +250,7 @@ def _matching(gen: _Generation, request: SearchRequest) -> _Found:
     scorer = gen.scorer
     if not request.query:
         return _Found(Matches(scorer.live.copy(), np.zeros(scorer.size)), None)
-    parsed = parse_query(request.query, gen.searcher.schema, gen.synonyms)
+    parsed = gen.parsed(request.query)
     every_word = scorer.matches(parsed.all_words)
     if parsed.any_word is None or every_word.mask.any():
         return _Found(every_word, parsed.all_words, parsed.lifts)

@@ -23,7 +23,7 @@ LEAD_CHARS = 50
 # A stem this short shares its prefix with too much of the lexicon to list its forms.
 MIN_STEM_FOR_FORMS = 3
 MAX_FORMS_PER_TERM = 64
-MAX_MATCHES = 400
+MAX_MATCHES = 120
 MAX_WINDOW_STARTS = 60
 
 

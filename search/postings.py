@@ -8,6 +8,8 @@ column. This is the one module that relies on those internals; anything unexpect
 back to Whoosh's public, per-document interface.
 """
 
+from bisect import bisect_left
+
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import IndexReader
@@ -60,6 +62,43 @@ def _read_one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
         weights.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+
+def term_positions(
+    reader: IndexReader, field: str, text: bytes, docnums: list[int]
+) -> dict[int, list[int]]:
+    """Where ``text`` stands in ``field`` of each of ``docnums`` (sorted, segment-local) that
+    holds it. Blocks are skipped by their largest id and searched by bisection, so a few
+    documents cost a few lookups however long the posting list is."""
+    if (field, text) not in reader:
+        return {}
+    matcher = _raw_matcher(reader, field, text)
+    if not isinstance(matcher, W3LeafMatcher):
+        return _positions_one_by_one(matcher, docnums)
+    found = {}
+    for docnum in docnums:
+        if matcher.is_active() and docnum > matcher.block_max_id():
+            matcher._skip_to_block(lambda target=docnum: target > matcher.block_max_id())
+        if not matcher.is_active():
+            break
+        if matcher._ids is None:
+            matcher._read_ids()
+        matcher._i = bisect_left(matcher._ids, docnum, matcher._i)
+        if matcher._ids[matcher._i] == docnum:
+            found[docnum] = matcher.value_as("positions")
+    return found
+
+
+def _positions_one_by_one(matcher, docnums: list[int]) -> dict[int, list[int]]:
+    found = {}
+    for docnum in docnums:
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if not matcher.is_active():
+            break
+        if matcher.id() == docnum:
+            found[docnum] = matcher.value_as("positions")
+    return found
 
 
 def field_lengths(reader: IndexReader, field: str) -> np.ndarray:

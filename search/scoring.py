@@ -18,7 +18,7 @@ from whoosh import query as q
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search.postings import field_lengths, term_postings
+from search.postings import field_lengths, term_positions, term_postings
 
 CACHE_BYTES = 96 * 1024 * 1024
 
@@ -63,7 +63,7 @@ class Scorer:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self._cache = cache
-        self._leaves = searcher.reader().leaf_readers()
+        self.leaves = searcher.reader().leaf_readers()
         self._lengths: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
@@ -71,7 +71,7 @@ class Scorer:
 
     def _live(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
-        for reader, offset in self._leaves:
+        for reader, offset in self.leaves:
             if reader.has_deletions():
                 live[np.fromiter(reader.deleted_docs_set, dtype=np.int64) + offset] = False
         return live
@@ -90,7 +90,7 @@ class Scorer:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
         ids, weights = [], []
-        for reader, offset in self._leaves:
+        for reader, offset in self.leaves:
             segment = reader.segment()
             key = ("postings", segment.segment_id(), field, btext)
             seg_ids, seg_weights = self._cache.get(
@@ -112,7 +112,7 @@ class Scorer:
                     ("lengths", reader.segment().segment_id(), field),
                     lambda r=reader: (field_lengths(r, field),),
                 )[0]
-                for reader, _offset in self._leaves
+                for reader, _offset in self.leaves
             ]
             self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float32)
         return self._lengths[field]
@@ -206,24 +206,22 @@ def _phrase(scorer: Scorer, node: q.Phrase, within: np.ndarray | None) -> Matche
 def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) -> np.ndarray:
     """Which ``candidates`` (documents holding every word) hold the words in order.
 
-    Each word's positions are read from its postings for just those documents, so the
-    cost follows the candidates, not every document the words share.
+    Each word's positions are read for just those documents, so the cost follows the
+    candidates, not every document the words share.
     """
     mask = scorer.none()
-    docnums = np.flatnonzero(candidates).tolist()
-    if not docnums:
-        return mask
-    matchers = [scorer.searcher.postings(node.fieldname, word) for word in node.words]
-    for docnum in docnums:
-        positions = []
-        for matcher in matchers:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
-                break
-            positions.append(matcher.value_as("positions"))
-        else:
-            mask[docnum] = _in_order(positions, node.slop)
+    field = scorer.searcher.schema[node.fieldname]
+    words = [field.to_bytes(word) for word in node.words]
+    for reader, offset in scorer.leaves:
+        end = offset + reader.doc_count_all()
+        local = (np.flatnonzero(candidates[offset:end])).tolist()
+        if not local:
+            continue
+        positions = [term_positions(reader, node.fieldname, word, local) for word in words]
+        for docnum in local:
+            if all(docnum in found for found in positions):
+                in_order = _in_order([found[docnum] for found in positions], node.slop)
+                mask[docnum + offset] = in_order
     return mask
 
 
