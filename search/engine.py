@@ -31,12 +31,13 @@ class _Generation:
     searcher: Searcher
     users: int = 0
     retired: bool = False
-    _facets: FacetSets | None = field(default=None, repr=False)
+    # Keyed by whether inferred areas count.
+    _facets: dict[bool, FacetSets] = field(default_factory=dict, repr=False)
 
-    def facets(self) -> FacetSets:
-        if self._facets is None:
-            self._facets = facet_sets(self.searcher)
-        return self._facets
+    def facets(self, inferred: bool) -> FacetSets:
+        if inferred not in self._facets:
+            self._facets[inferred] = facet_sets(self.searcher, inferred)
+        return self._facets[inferred]
 
 
 class SearchEngine:
@@ -93,7 +94,7 @@ class SearchEngine:
 
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
-    searcher, sets = gen.searcher, gen.facets()
+    searcher, sets = gen.searcher, gen.facets(request.inferred)
     query, fallback = _choose_query(searcher, request)
     matched = frozenset(searcher.docs_for_query(query))
     selected = apply_filters(matched, sets, request.filters)
@@ -118,6 +119,7 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         facets=facet_counts(matched, sets, request.filters),
         suggestion=suggestion,
         fallback=fallback,
+        inferred=request.inferred,
     )
 
 
@@ -150,10 +152,10 @@ def _page_of_hits(
         terms=True,
     )
     start = (request.page - 1) * request.per_page
-    return tuple(_hit(hit) for hit in results[start : start + request.per_page])
+    return tuple(_hit(hit, request.inferred) for hit in results[start : start + request.per_page])
 
 
-def _hit(hit: WhooshHit) -> Hit:
+def _hit(hit: WhooshHit, inferred: bool) -> Hit:
     stored = hit.fields()
     published = stored.get("published")
     return Hit(
@@ -163,7 +165,7 @@ def _hit(hit: WhooshHit) -> Hit:
         title_html=title_html(hit),
         kind=stored.get("kind", ""),
         areas=split_values(stored.get("areas")),
-        areas_inferred=split_values(stored.get("areas_inferred")),
+        areas_inferred=split_values(stored.get("areas_inferred")) if inferred else (),
         people=split_values(stored.get("people")),
         date=published.date().isoformat() if published else "",
         snippet_html=snippet_html(hit),

@@ -2,7 +2,8 @@
 
 Areas are multi-valued, so counts come from per-value document sets (computed once per
 searcher) intersected with the matching documents; Whoosh's FieldFacet counts each
-document under one value only and gets multi-valued counts wrong.
+document under one value only and gets multi-valued counts wrong. A page's inferred
+areas count and match like the ones it names, unless the request leaves them out.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from search.response import FacetValue
 
 # Request parameter -> index field.
 FACET_FIELDS = {"area": "areas", "kind": "kind", "year": "year"}
+# Request parameter -> index field of values inferred from the text.
+INFERRED_FIELDS = {"area": "areas_inferred"}
 MAX_VALUES = 100
 
 
@@ -41,19 +44,27 @@ class FacetSets:
         return frozenset(found)
 
 
-def facet_sets(searcher: Searcher) -> FacetSets:
+def facet_sets(searcher: Searcher, inferred: bool = True) -> FacetSets:
+    """Each facet value's documents; with ``inferred``, inferred values join given ones."""
     reader = searcher.reader()
-    docs: dict[str, dict[str, frozenset[int]]] = {}
-    for facet, field in FACET_FIELDS.items():
-        values = {}
-        for term in reader.field_terms(field):
-            value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            postings = reader.postings(field, term)
-            values[value] = frozenset(
-                docnum for docnum in postings.all_ids() if not reader.is_deleted(docnum)
-            )
-        docs[facet] = {value: ids for value, ids in values.items() if ids}
+    docs = {facet: _value_sets(reader, field) for facet, field in FACET_FIELDS.items()}
+    if inferred:
+        for facet, field in INFERRED_FIELDS.items():
+            given = docs[facet]
+            for value, ids in _value_sets(reader, field).items():
+                given[value] = given.get(value, frozenset()) | ids
     return FacetSets(docs)
+
+
+def _value_sets(reader, field: str) -> dict[str, frozenset[int]]:
+    values = {}
+    for term in reader.field_terms(field):
+        value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        postings = reader.postings(field, term)
+        values[value] = frozenset(
+            docnum for docnum in postings.all_ids() if not reader.is_deleted(docnum)
+        )
+    return {value: ids for value, ids in values.items() if ids}
 
 
 def apply_filters(

@@ -30,6 +30,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    # Whether areas inferred from the text count, match filters and are shown.
+    inferred: bool = True
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
@@ -51,6 +53,7 @@ def request_from_args(args: Arguments) -> SearchRequest:
         sort=sort,
         page=_whole_number(args, "page", 1, 1, MAX_PAGE),
         per_page=_whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+        inferred=_switch(args, "inferred", default=True),
     )
 
 
@@ -63,6 +66,15 @@ def _filter_values(args: Arguments, name: str) -> tuple[str, ...]:
     if name == "year" and not all(_is_year(v) for v in values):
         raise BadRequest("bad_year", "year must be a four-digit year such as 2021")
     return tuple(dict.fromkeys(values))
+
+
+def _switch(args: Arguments, name: str, default: bool) -> bool:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in ("0", "1"):
+        raise BadRequest(f"bad_{name}", f"{name} must be 0 (off) or 1 (on), not {raw[:40]!r}")
+    return raw == "1"
 
 
 def _is_year(value: str) -> bool:

@@ -40,6 +40,8 @@ class SearchResponse:
     suggestion: str | None = None
     # True when no document had every word, so documents with any word are shown.
     fallback: bool = False
+    # Whether inferred areas were counted, matched and shown.
+    inferred: bool = True
 
     @property
     def pages(self) -> int:

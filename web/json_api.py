@@ -14,6 +14,7 @@ def response_json(response: SearchResponse) -> dict:
         "sort": response.sort,
         "suggestion": response.suggestion,
         "fallback": response.fallback,
+        "inferred": response.inferred,
         "filters": {facet: list(values) for facet, values in response.filters.items()},
         "hits": [hit_json(hit) for hit in response.hits],
         "facets": {
