@@ -79,6 +79,7 @@ USUAL = {
     "page": st.one_of(st.none(), st.integers(1, 4).map(str)),
     "per_page": st.one_of(st.none(), st.integers(1, 100).map(str)),
     "sort": st.sampled_from([None, "relevance", "newest"]),
+    "inferred": st.sampled_from([None, "0", "1"]),
     **{facet: st.just([]) | st.lists(facet_values(facet), max_size=2) for facet in FACETS},
 }
 ODD = {
@@ -89,6 +90,7 @@ ODD = {
     "page": NUMBER_OR_NOT,
     "per_page": NUMBER_OR_NOT,
     "sort": st.sampled_from(["Newest", " newest", "", "relevance\x00"]) | ANY_TEXT,
+    "inferred": st.sampled_from(["", " 0 ", "00", "false", "true", "2", "-0"]) | ANY_TEXT,
     **{facet: odd_facet_values(facet) for facet in FACETS},
 }
 
@@ -101,7 +103,7 @@ def search_args(draw) -> list[tuple[str, str]]:
     """
     odd = draw(st.sets(st.sampled_from(sorted(USUAL)), max_size=2))
     pairs: list[tuple[str, str]] = []
-    for name in ("q", *FACETS, "page", "per_page", "sort"):
+    for name in ("q", *FACETS, "page", "per_page", "sort", "inferred"):
         value = draw(ODD[name] if name in odd else USUAL[name])
         if isinstance(value, list):
             pairs += [(name, v) for v in value]
@@ -148,6 +150,8 @@ def assert_answers_what_was_asked(body: dict, pairs: list[tuple[str, str]]) -> N
     assert len(body["query"]) <= 500
     assert body["sort"] == (first(pairs, "sort") or "relevance")
     assert body["sort"] in ("relevance", "newest")
+    assert body["inferred"] is (first(pairs, "inferred").strip() != "0")
+    assert first(pairs, "inferred").strip() in ("", "0", "1")
     assert body["page"] == whole_number(first(pairs, "page"), 1)
     assert body["per_page"] == whole_number(first(pairs, "per_page"), 10)
     assert 1 <= body["page"] <= 1000 and 1 <= body["per_page"] <= 100
