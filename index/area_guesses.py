@@ -31,9 +31,10 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from index.document import Document
 from index.inference import (
@@ -51,9 +52,19 @@ LEARNED_FILE = "areas-learned.json"
 GUESSED_FILE = "areas-guessed.json"
 DRIFT_SHARE = 0.05
 SMALL_CORPUS = 1000
-FILE_FORMAT = 1
+FILE_FORMAT = 2
 
 LoadCounts = Callable[[str], AreaCounts | None]
+
+
+class Guess(NamedTuple):
+    """One page's guess, and the content hashes that let a later run reuse it unread."""
+
+    # The page as read, without a guess.
+    read_hash: str
+    areas: tuple[str, ...]
+    # The page with its guess, as indexed (computing it hashes the whole page).
+    content_hash: str
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,7 @@ class SavedGuesses:
     areas: tuple[str, ...]
     # Labelled pages changed since every page was last guessed afresh.
     drift: int
-    # page id -> (content hash of the page as read, its inferred areas)
-    pages: dict[str, tuple[str, tuple[str, ...]]]
+    pages: dict[str, Guess]
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,11 @@ def with_inferred_areas(
     previous = {} if afresh or reusable is None else reusable.pages
     pages = {doc.id: _guess(doc, previous.get(doc.id), model) for doc in unlabelled}
     guessed = {
-        doc_id: replace(documents[doc_id], areas_inferred=areas, content_hash="")
-        for doc_id, (_, areas) in pages.items()
-        if areas
+        doc_id: replace(
+            documents[doc_id], areas_inferred=guess.areas, content_hash=guess.content_hash
+        )
+        for doc_id, guess in pages.items()
+        if guess.areas
     }
     drift = 0 if afresh or reusable is None else reusable.drift + learning.changes
     areas = learning.areas if learning.changes or reusable is None else reusable.areas
@@ -184,12 +196,14 @@ def _guess_afresh(
     )
 
 
-def _guess(
-    doc: Document, previous: tuple[str, tuple[str, ...]] | None, model: Callable
-) -> tuple[str, tuple[str, ...]]:
-    if previous is not None and previous[0] == doc.content_hash:
+def _guess(doc: Document, previous: Guess | None, model: Callable) -> Guess:
+    if previous is not None and previous.read_hash == doc.content_hash:
         return previous
-    return doc.content_hash, infer_areas(model(), doc)
+    areas = infer_areas(model(), doc)
+    if not areas:
+        return Guess(doc.content_hash, areas, doc.content_hash)
+    guessed = replace(doc, areas_inferred=areas, content_hash="")
+    return Guess(doc.content_hash, areas, guessed.content_hash)
 
 
 def fingerprint(docs: Iterable[Document]) -> str:
@@ -210,8 +224,8 @@ def load_saved_guesses(index_dir: Path) -> SavedGuesses | None:
         return None
     try:
         pages = {
-            str(doc_id): (str(content_hash), tuple(map(str, areas)))
-            for doc_id, (content_hash, areas) in data["pages"].items()
+            str(doc_id): Guess(str(read_hash), tuple(map(str, areas)), str(content_hash))
+            for doc_id, (read_hash, areas, content_hash) in data["pages"].items()
         }
         areas = tuple(map(str, data["areas"]))
         return SavedGuesses(data["trained_on"], data["made_with"], areas, data["drift"], pages)
@@ -243,15 +257,25 @@ def save_inference(index_dir: Path, inference: Inference) -> None:
     Called after the commit. A failure to write is not the commit's failure: the
     files are checked against the index when read, so the next run relearns.
     """
-    guesses = inference.guesses
+    counts, guesses = inference.counts, inference.guesses
     with suppress(OSError):
-        if inference.counts is not None:
-            write_json_atomically(
-                index_dir / LEARNED_FILE,
-                {"format": FILE_FORMAT, "trained_on": inference.trained_on}
-                | asdict(inference.counts),
-            )
+        if counts is not None:
+            learned = {
+                "format": FILE_FORMAT,
+                "trained_on": inference.trained_on,
+                "documents": counts.documents,
+                "term_documents": counts.term_documents,
+                "area_documents": counts.area_documents,
+                "area_terms": counts.area_terms,
+            }
+            write_json_atomically(index_dir / LEARNED_FILE, learned, indent=None)
         if guesses is not None:
-            write_json_atomically(
-                index_dir / GUESSED_FILE, {"format": FILE_FORMAT} | asdict(guesses)
-            )
+            guessed = {
+                "format": FILE_FORMAT,
+                "trained_on": guesses.trained_on,
+                "made_with": guesses.made_with,
+                "areas": guesses.areas,
+                "drift": guesses.drift,
+                "pages": guesses.pages,
+            }
+            write_json_atomically(index_dir / GUESSED_FILE, guessed, indent=None)

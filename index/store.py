@@ -29,12 +29,15 @@ def open_or_create_index(index_dir: Path) -> Index:
     return whoosh_index.create_in(str(index_dir), build_schema())
 
 
-def write_json_atomically(target: Path, data: object) -> None:
-    """Write ``data`` so that a crash leaves the old file or the new one, never half of one."""
+def write_json_atomically(target: Path, data: object, indent: int | None = 1) -> None:
+    """Write ``data`` so that a crash leaves the old file or the new one, never half of one.
+
+    ``indent=None`` for large files: only unindented JSON gets the fast C encoder.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
     try:
-        temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False), "utf-8")
+        temporary.write_text(json.dumps(data, indent=indent, ensure_ascii=False), "utf-8")
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
