@@ -31,7 +31,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -260,22 +260,13 @@ def save_inference(index_dir: Path, inference: Inference) -> None:
     counts, guesses = inference.counts, inference.guesses
     with suppress(OSError):
         if counts is not None:
-            learned = {
-                "format": FILE_FORMAT,
-                "trained_on": inference.trained_on,
-                "documents": counts.documents,
-                "term_documents": counts.term_documents,
-                "area_documents": counts.area_documents,
-                "area_terms": counts.area_terms,
-            }
-            write_json_atomically(index_dir / LEARNED_FILE, learned, indent=None)
+            learned = {"format": FILE_FORMAT, "trained_on": inference.trained_on}
+            write_json_atomically(index_dir / LEARNED_FILE, learned | _shallow(counts), indent=None)
         if guesses is not None:
-            guessed = {
-                "format": FILE_FORMAT,
-                "trained_on": guesses.trained_on,
-                "made_with": guesses.made_with,
-                "areas": guesses.areas,
-                "drift": guesses.drift,
-                "pages": guesses.pages,
-            }
+            guessed = {"format": FILE_FORMAT} | _shallow(guesses)
             write_json_atomically(index_dir / GUESSED_FILE, guessed, indent=None)
+
+
+def _shallow(record: AreaCounts | SavedGuesses) -> dict:
+    """A record's fields as a dict, values shared: ``asdict`` deep-copies (seconds here)."""
+    return {field.name: getattr(record, field.name) for field in fields(record)}
