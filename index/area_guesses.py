@@ -13,8 +13,9 @@ two files beside the index keep what earlier runs did:
   version (from the index) is subtracted and the new one added. Counts are whole
   numbers, so the result equals learning from scratch.
 - ``areas-guessed.json``: each unlabelled page's guess, with the page's content hash
-  as read (before its guess). A page whose text did not change keeps its guess without
-  being read, as long as the model it was guessed with still stands.
+  as read (before its guess) and as indexed (with it). A page whose text did not change
+  keeps its guess without being read or hashed again, as long as the model it was
+  guessed with still stands.
 
 A changed model does not re-guess every unlabelled page at once: that would read
 every page on every run where one labelled page changed, and rewrite in the index the
@@ -25,6 +26,7 @@ learned or forgotten, when the keywords change, on ``--full``, and on every chan
 while there are at most ``SMALL_CORPUS`` unlabelled pages (where it costs little).
 Both files carry the fingerprint they belong to: if they do not match the index (a
 reindex killed between its commit and saving them), everything is learned afresh.
+They are JSON, not pickle, so a tampered index folder cannot run code.
 """
 
 import hashlib

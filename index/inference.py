@@ -17,6 +17,9 @@ same counts as learning from scratch. ``index/area_cache.py`` keeps them on disk
 A page gets an area only when the evidence is clear: its score must reach a floor and
 come close to the page's best area, at most three areas, and a page with too few words
 gets none. A wrong area costs more than a missing one.
+
+Plain Python, no NumPy or scikit-learn: a few dozen areas against sparse word counts is
+dictionary work, and a trained scikit-learn model could not be updated by subtraction.
 """
 
 import math
