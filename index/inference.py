@@ -50,6 +50,8 @@ KEYWORD_SCALE = 3.0
 # Besides reaching 1.0, an area must score this share of the page's best area.
 RELATIVE_FLOOR = 0.5
 PROFILE_TERMS = 2000
+# Longer "keywords" are sentences: matching them would cost a try per word per length.
+MAX_KEYWORD_WORDS = 6
 # With fewer areas learned, "above the page's mean area" says little.
 MIN_PROFILES = 4
 _WORD = re.compile(r"[^\W_]+")
@@ -141,10 +143,7 @@ class AreaModel:
     idf: dict[str, float]
     # stemmed phrase -> areas it is a keyword of
     keywords: dict[tuple[str, ...], frozenset[str]]
-
-    @property
-    def longest_keyword(self) -> int:
-        return max(map(len, self.keywords), default=0)
+    longest_keyword: int = 0
 
 
 def area_model(counts: AreaCounts, keywords: dict[str, tuple[str, ...]]) -> AreaModel:
@@ -155,7 +154,8 @@ def area_model(counts: AreaCounts, keywords: dict[str, tuple[str, ...]]) -> Area
         for area in learned_areas(counts)
         if (profile := _profile(counts.area_terms[area], counts.area_documents[area], counts, idf))
     }
-    return AreaModel(profiles, idf, _keyword_phrases(keywords))
+    phrases = _keyword_phrases(keywords)
+    return AreaModel(profiles, idf, phrases, max(map(len, phrases), default=0))
 
 
 def _profile(
@@ -182,7 +182,8 @@ def _keyword_phrases(keywords: dict[str, tuple[str, ...]]) -> dict[tuple[str, ..
     phrases: dict[tuple[str, ...], set[str]] = {}
     for area, entries in keywords.items():
         for entry in entries:
-            if phrase := tuple(words(entry)):
+            phrase = tuple(words(entry))
+            if 0 < len(phrase) <= MAX_KEYWORD_WORDS:
                 phrases.setdefault(phrase, set()).add(area)
     return {phrase: frozenset(areas) for phrase, areas in phrases.items()}
 

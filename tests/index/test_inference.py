@@ -121,3 +121,9 @@ def test_counts_updated_with_a_few_pages_equal_counts_learned_from_scratch(label
 def test_removing_every_page_leaves_no_counts(labelled):
     emptied = updated_counts(count_documents(labelled), labelled, [])
     assert emptied == AreaCounts()
+
+
+def test_a_sentence_given_as_a_keyword_is_ignored():
+    sentence = "quantum " * 7
+    model = area_model(AreaCounts(), {"Quantum computing": (sentence, "qubit")})
+    assert model.longest_keyword == 1
