@@ -2,6 +2,14 @@
 
 import sys
 
-from benchmarks import hostile_queries, relevance, typos
+from benchmarks import hostile_queries, inference, inference_cost, relevance, typos
 
-sys.exit(max(benchmark.main() for benchmark in (hostile_queries, relevance, typos)))
+BENCHMARKS = (
+    hostile_queries.main,
+    relevance.main,
+    typos.main,
+    inference.main,
+    lambda: inference_cost.main([]),
+)
+
+sys.exit(max(benchmark() for benchmark in BENCHMARKS))

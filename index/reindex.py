@@ -4,12 +4,20 @@ import fcntl
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from whoosh.index import TOC, Index, clean_files
 from whoosh.writing import CLEAR, SegmentWriter
 
+from index.area_guesses import (
+    Inference,
+    load_counts,
+    load_saved_guesses,
+    save_inference,
+    with_inferred_areas,
+)
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError, SourceError
 from index.readers import MAX_FILE_BYTES, read_source
@@ -160,12 +168,38 @@ def plan(indexed: dict[str, Document], found: Scan) -> ReindexReport:
             updated.append(doc)
         else:
             unchanged += 1
+    kept = kept_documents(indexed, found)
     removed = [
         doc
         for doc_id, doc in indexed.items()
-        if doc_id not in found.documents and not is_under(doc.source, found.protected)
+        if doc_id not in found.documents and doc_id not in kept
     ]
     return ReindexReport(added, updated, removed, unchanged, found.failed)
+
+
+def kept_documents(indexed: dict[str, Document], found: Scan) -> dict[str, Document]:
+    """Indexed documents not seen this time whose source failed: they stay as they are."""
+    return {
+        doc_id: doc
+        for doc_id, doc in indexed.items()
+        if doc_id not in found.documents and is_under(doc.source, found.protected)
+    }
+
+
+def infer(
+    index_dir: Path, found: Scan, indexed: dict[str, Document], taxonomy: Taxonomy, full: bool
+) -> tuple[Scan, Inference]:
+    """``found`` with areas inferred for the documents that name none."""
+    inference = with_inferred_areas(
+        found.documents,
+        indexed,
+        kept_documents(indexed, found),
+        taxonomy.keywords,
+        load_saved_guesses(index_dir),
+        partial(load_counts, index_dir),
+        full,
+    )
+    return replace(found, documents=inference.documents), inference
 
 
 def reindex(
@@ -176,6 +210,7 @@ def reindex(
     dry_run: bool = False,
     progress: Progress = lambda files: files,
     max_file_bytes: int = MAX_FILE_BYTES,
+    infer_areas: bool = True,
 ) -> ReindexReport:
     """Bring the index in line with its sources.
 
@@ -184,7 +219,8 @@ def reindex(
     Either way the change lands in one commit: a reader sees the old index or the new.
     Documents whose source failed to read are kept as they were. If the index cannot
     be written (disk full, read-only folder), IndexWriteError says so and the committed
-    index is the one from before.
+    index is the one from before. With ``infer_areas``, documents that name no research
+    area get inferred ones (``index/area_guesses.py``).
     """
     given = [os.path.abspath(p) for p in paths or []]
     for path in given:
@@ -193,8 +229,10 @@ def reindex(
     if dry_run:
         roots = source_roots(index_dir, given, full)
         indexed = indexed_documents(open_index(index_dir)) if index_exists(index_dir) else {}
-        found = scan(roots, taxonomy, progress, max_file_bytes)
-        return plan(indexed, settle_missing(found, indexed))
+        found = settle_missing(scan(roots, taxonomy, progress, max_file_bytes), indexed)
+        if infer_areas:
+            found, _ = infer(index_dir, found, indexed, taxonomy, full)
+        return plan(indexed, found)
     try:
         with reindex_lock(index_dir):
             roots = source_roots(index_dir, given, full)
@@ -202,10 +240,15 @@ def reindex(
             ix = open_or_create_index(index_dir)
             indexed = indexed_documents(ix)
             found = settle_missing(found, indexed)
+            inference = None
+            if infer_areas:
+                found, inference = infer(index_dir, found, indexed, taxonomy, full)
             report = plan(indexed, found)
             # Remember first: a later bare reindex must never forget what this one committed.
-            remember(index_dir, roots, taxonomy.source)
+            remember(index_dir, roots, taxonomy.source, infer_areas)
             _write(ix, report, found, indexed, full)
+            if inference:
+                save_inference(index_dir, inference)
             return report
     except OSError as error:
         reason = error.strerror or str(error)
@@ -223,13 +266,8 @@ def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
 
 def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: bool) -> None:
     if full:
-        kept = [
-            doc
-            for doc_id, doc in indexed.items()
-            if doc_id not in found.documents and is_under(doc.source, found.protected)
-        ]
         with _writing(ix) as writer:
-            for doc in [*found.documents.values(), *kept]:
+            for doc in [*found.documents.values(), *kept_documents(indexed, found).values()]:
                 writer.add_document(**document_fields(doc))
             writer.commit(mergetype=CLEAR)
         return

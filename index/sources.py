@@ -1,9 +1,10 @@
 """Finding source files under the folders an editor gives, and remembering those folders."""
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from index.store import read_json, write_json_atomically
 
 SOURCE_SUFFIXES = {".json", ".txt", ".html", ".htm", ".xhtml"}
 _SKIPPED_FOLDERS = {"__pycache__", "node_modules"}
@@ -35,11 +36,8 @@ def is_under(path: str, roots: Iterable[str]) -> bool:
 
 
 def remembered(index_dir: Path) -> dict:
-    """What earlier reindexes of this index were given: ``sources`` and ``taxonomy``."""
-    try:
-        data = json.loads((index_dir / _REMEMBERED).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+    """What earlier reindexes of this index were given: sources, taxonomy, inference."""
+    data = read_json(index_dir / _REMEMBERED)
     return data if isinstance(data, dict) else {}
 
 
@@ -53,10 +51,18 @@ def remembered_taxonomy(index_dir: Path) -> str | None:
     return taxonomy if isinstance(taxonomy, str) else None
 
 
-def remember(index_dir: Path, sources: list[str], taxonomy: str | None) -> None:
-    """Write the settings atomically, so a crash leaves the old ones or the new ones."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    target = index_dir / _REMEMBERED
-    temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"sources": sources, "taxonomy": taxonomy}, indent=1), "utf-8")
-    os.replace(temporary, target)
+def remembered_infer_areas(index_dir: Path) -> bool:
+    """Whether areas are inferred for pages that name none (on unless switched off)."""
+    return remembered(index_dir).get("infer_areas") is not False
+
+
+def remember(
+    index_dir: Path, sources: list[str], taxonomy: str | None, infer_areas: bool = True
+) -> None:
+    """Write the settings atomically, so a crash leaves the old ones or the new ones.
+
+    Unchanged settings are not written: a reindex that changes nothing writes nothing.
+    """
+    settings = {"sources": sources, "taxonomy": taxonomy, "infer_areas": infer_areas}
+    if remembered(index_dir) != settings:
+        write_json_atomically(index_dir / _REMEMBERED, settings)

@@ -1,5 +1,7 @@
-"""Where the Whoosh index lives on disk: opening it for reading or writing."""
+"""Where the index lives on disk: the Whoosh index, and the small files kept beside it."""
 
+import json
+import os
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -25,3 +27,26 @@ def open_or_create_index(index_dir: Path) -> Index:
     if index_exists(index_dir):
         return whoosh_index.open_dir(str(index_dir))
     return whoosh_index.create_in(str(index_dir), build_schema())
+
+
+def write_json_atomically(target: Path, data: object, indent: int | None = 1) -> None:
+    """Write ``data`` so that a crash leaves the old file or the new one, never half of one.
+
+    ``indent=None`` for large files: only unindented JSON gets the fast C encoder.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    try:
+        temporary.write_text(json.dumps(data, indent=indent, ensure_ascii=False), "utf-8")
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def read_json(path: Path) -> object | None:
+    """The JSON in ``path``; None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None

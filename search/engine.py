@@ -20,6 +20,7 @@ from search.errors import BadRequest
 from search.explain import explain
 from search.facets import (
     FACET_FIELDS,
+    INFERRED_FIELDS,
     FacetColumn,
     SegmentColumnCache,
     facet_column,
@@ -71,9 +72,10 @@ class _Generation:
             self._scorer = Scorer(self.searcher, self.cache)
         return self._scorer
 
-    def columns(self) -> dict[str, FacetColumn]:
+    def columns(self, inferred: bool) -> dict[str, FacetColumn]:
         found = {}
-        for facet, fields in FACET_FIELDS.items():
+        for facet, all_fields in FACET_FIELDS.items():
+            fields = tuple(f for f in all_fields if inferred or f not in INFERRED_FIELDS)
             if fields not in self._columns:
                 self._columns[fields] = facet_column(self.searcher, fields, self.column_cache)
             found[facet] = self._columns[fields]
@@ -200,7 +202,7 @@ def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchRespon
 
 def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
     found = _matching(gen, request)
-    columns = gen.columns()
+    columns = gen.columns(request.inferred)
     selections = selection_masks(columns, request.filters, gen.scorer.size)
     selected = narrowed(found.matches.mask, selections)
     total = int(selected.sum())
@@ -224,6 +226,7 @@ def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
         facets=facet_counts(found.matches.mask, columns, request.filters, selections),
         fallback=found.fallback,
         exact=request.exact,
+        inferred=request.inferred,
     )
 
 
@@ -271,7 +274,7 @@ def _page_of_hits(
         docnums, scores = _best(gen, found, selected, end)
     marker = marker_for(highlight_words(found.query), gen.forms)
     ranked = list(zip(docnums[start:end].tolist(), scores[start:end].tolist(), strict=True))
-    hits = [_hit(gen, docnum, score, marker) for docnum, score in ranked]
+    hits = [_hit(gen, docnum, score, marker, request.inferred) for docnum, score in ranked]
     if request.explain:  # with no query text there is nothing to explain: an empty list
         query = found.ranking
         hits = [
@@ -319,7 +322,7 @@ def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:
     return docnums[np.argsort(keys)]
 
 
-def _hit(gen: _Generation, docnum: int, score: float | None, marker: Marker) -> Hit:
+def _hit(gen: _Generation, docnum: int, score: float, marker: Marker, inferred: bool) -> Hit:
     stored = gen.searcher.stored_fields(int(docnum))
     published = stored.get("published")
     title = stored.get("title", "")
@@ -330,7 +333,7 @@ def _hit(gen: _Generation, docnum: int, score: float | None, marker: Marker) -> 
         title_html=marker.title_html(title),
         kind=stored.get("kind", ""),
         areas=split_values(stored.get("areas")),
-        areas_inferred=split_values(stored.get("areas_inferred")),
+        areas_inferred=split_values(stored.get("areas_inferred")) if inferred else (),
         people=split_values(stored.get("people")),
         date=published.date().isoformat() if published else "",
         snippet_html=marker.snippet_html(stored.get("body", ""), stored.get("summary", "")),

@@ -3,7 +3,8 @@
 Each facet is a column of (document, value) pairs read once per segment and merged per
 searcher; counting is one NumPy ``bincount`` over the pairs whose document is in scope, so
 multi-valued facets (areas, people) count every document under each of its values, and a
-broad query costs no more than a narrow one.
+broad query costs no more than a narrow one. A page's inferred areas count and match like
+the ones it names, unless the request leaves them out.
 """
 
 from collections import OrderedDict
@@ -24,6 +25,8 @@ FACET_FIELDS = {
     "kind": ("kind",),
     "year": ("year",),
 }
+# Fields of values inferred from the text, which a request may leave out.
+INFERRED_FIELDS = frozenset({"areas_inferred"})
 MAX_VALUES = 100
 
 

@@ -36,6 +36,8 @@ class SearchRequest:
     exact: bool = False
     # Say, for each result, which words in which fields matched and how much each counted.
     explain: bool = False
+    # Whether areas inferred from the text count, match filters and are shown.
+    inferred: bool = True
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
@@ -57,18 +59,19 @@ def request_from_args(args: Arguments) -> SearchRequest:
         sort=sort,
         page=_whole_number(args, "page", 1, 1, MAX_PAGE),
         per_page=_whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-        exact=_flag(args, "exact"),
-        explain=_flag(args, "explain"),
+        exact=_flag(args, "exact", default=False),
+        explain=_flag(args, "explain", default=False),
+        inferred=_flag(args, "inferred", default=True),
     )
 
 
-def _flag(args: Arguments, name: str) -> bool:
-    raw = (args.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise BadRequest(f"bad_{name}", f"{name} must be 1 or 0 (true or false)")
+def _flag(args: Arguments, name: str, default: bool) -> bool:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in ("0", "1"):
+        raise BadRequest(f"bad_{name}", f"{name} must be 0 (off) or 1 (on), not {raw[:40]!r}")
+    return raw == "1"
 
 
 def _filter_values(args: Arguments, name: str) -> tuple[str, ...]:

@@ -57,6 +57,8 @@ class SearchResponse:
     fallback: bool = False
     # The request asked for the words exactly as typed (no correction).
     exact: bool = False
+    # Whether inferred areas were counted, matched and shown.
+    inferred: bool = True
 
     @property
     def pages(self) -> int:

@@ -24,7 +24,7 @@ from index.fetch import TAXONOMY_FILE, FetchReport, FetchSettings, PageProgress,
 from index.polite_http import Politeness
 from index.readers import MAX_FILE_BYTES
 from index.reindex import ReindexReport, reindex
-from index.sources import remembered_taxonomy
+from index.sources import remembered_infer_areas, remembered_taxonomy
 from index.taxonomy import load_taxonomy
 from index.wordpress_api import MAX_PER_PAGE
 
@@ -58,7 +58,13 @@ EXIT_NOT_WRITTEN = 4
     show_default=True,
     help="Larger files are refused (and named) rather than read.",
 )
-def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb):
+@click.option(
+    "--infer-areas/--no-infer-areas",
+    default=None,
+    envvar="RESEARCH_SEARCH_INFER_AREAS",
+    help="Guess research areas for pages that name none [default: on; remembered].",
+)
+def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb, infer_areas):
     """Index the files and folders in PATHS (remembered; a bare call rescans them).
 
     Adds new documents, updates changed ones, removes those whose source is gone. Exit
@@ -68,6 +74,8 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb):
     """
     index_dir = index_dir or Path(current_app.config["INDEX_DIR"])
     taxonomy_file = taxonomy or current_app.config.get("TAXONOMY") or remembered_taxonomy(index_dir)
+    if infer_areas is None:
+        infer_areas = remembered_infer_areas(index_dir)
     try:
         report = reindex(
             index_dir,
@@ -77,6 +85,7 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb):
             dry_run=dry_run,
             progress=progress_bar,
             max_file_bytes=int(max_file_mb * 2**20),
+            infer_areas=infer_areas,
         )
     except IndexBusy as error:
         click.echo(f"research-search reindex: {error}", err=True)

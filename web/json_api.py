@@ -19,6 +19,7 @@ def response_json(response: SearchResponse) -> dict:
         "showing_results_for": response.showing_results_for,
         "fallback": response.fallback,
         "exact": response.exact,
+        "inferred": response.inferred,
         "filters": {facet: list(values) for facet, values in response.filters.items()},
         "hits": [hit_json(hit) for hit in response.hits],
         "facets": {

@@ -13,6 +13,7 @@ from web.json_api import completion_json, response_json
 
 blueprint = Blueprint("search", __name__)
 FACET_LABELS = {"area": "Research area", "person": "Person", "kind": "Type", "year": "Year"}
+INFERRED_TITLE = "Inferred from the text: the page names no research area"
 
 
 def engine() -> SearchEngine:
@@ -24,7 +25,11 @@ def engine() -> SearchEngine:
 def search_page():
     response = engine().search(request_from_args(request.args))
     return render_template(
-        "search.html", response=response, url=SearchUrls(response), facet_labels=FACET_LABELS
+        "search.html",
+        response=response,
+        url=SearchUrls(response),
+        facet_labels=FACET_LABELS,
+        inferred_title=INFERRED_TITLE,
     )
 
 
@@ -61,6 +66,8 @@ class SearchUrls:
         r = self.response
         params = [("q", r.query)] if r.query else []
         params += [(facet, v) for facet in FACET_FIELDS for v in r.filters.get(facet, ())]
+        if not r.inferred:
+            params.append(("inferred", "0"))
         if r.sort != "relevance":
             params.append(("sort", r.sort))
         if r.per_page != DEFAULT_PER_PAGE:

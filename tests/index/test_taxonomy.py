@@ -53,3 +53,29 @@ def test_broken_taxonomy_file_is_a_source_error(tmp_path):
     path.write_text("{not json", "utf-8")
     with pytest.raises(SourceError, match="not valid JSON"):
         load_taxonomy(path)
+
+
+def test_shipped_table_has_keywords_for_every_area(taxonomy):
+    assert len(taxonomy.keywords) == len(taxonomy.by_slug) == 22
+    assert "qubit" in taxonomy.keywords["Quantum computing"]
+
+
+def test_site_taxonomy_borrows_shipped_keywords_by_slug(tmp_path):
+    terms = [
+        {"id": 13562, "name": "Seeing machines", "slug": "computer-vision"},
+        {"id": 7, "name": "Robots", "slug": "robots", "keywords": ["robot", "grasping"]},
+        {"id": 8, "name": "Unheard of", "slug": "unheard-of"},
+    ]
+    path = tmp_path / "research-area.json"
+    path.write_text(json.dumps(terms), "utf-8")
+    keywords = load_taxonomy(path).keywords
+    assert "computer vision" in keywords["Seeing machines"]
+    assert keywords["Robots"] == ("robot", "grasping")
+    assert "Unheard of" not in keywords
+
+
+def test_keywords_that_are_not_a_list_of_strings_are_a_source_error(tmp_path):
+    path = tmp_path / "research-area.json"
+    path.write_text(json.dumps([{"id": 7, "name": "Robots", "keywords": "robot"}]), "utf-8")
+    with pytest.raises(SourceError, match="keywords must be a list of strings"):
+        load_taxonomy(path)

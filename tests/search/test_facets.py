@@ -1,6 +1,7 @@
 """Facet counts equal a brute-force count over the sample documents, for mixed filters."""
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -23,28 +24,28 @@ def documents(sample_index):
 FACETS = ("area", "person", "kind", "year")
 
 
-def values_of(doc, facet):
+def values_of(doc, facet, inferred=True):
     return {
-        "area": set(doc.areas) | set(doc.areas_inferred),
+        "area": set(doc.areas) | (set(doc.areas_inferred) if inferred else set()),
         "person": set(doc.people),
         "kind": {doc.kind},
         "year": {str(doc.year or "")},
     }[facet]
 
 
-def passes(doc, filters, skip=""):
+def passes(doc, filters, skip="", inferred=True):
     return all(
-        values_of(doc, facet) & set(selected)
+        values_of(doc, facet, inferred) & set(selected)
         for facet, selected in filters.items()
         if selected and facet != skip
     )
 
 
-def brute_force_counts(docs, filters):
+def brute_force_counts(docs, filters, inferred=True):
     counts = {}
     for facet in FACETS:
-        scope = [doc for doc in docs if passes(doc, filters, skip=facet)]
-        counts[facet] = Counter(v for doc in scope for v in values_of(doc, facet) if v)
+        scope = [doc for doc in docs if passes(doc, filters, facet, inferred)]
+        counts[facet] = Counter(v for doc in scope for v in values_of(doc, facet, inferred) if v)
     return counts
 
 
@@ -61,24 +62,49 @@ FILTER_MIXES = [
 ]
 
 
+@pytest.mark.parametrize("inferred", [True, False])
 @pytest.mark.parametrize(("query", "filters"), FILTER_MIXES)
-def test_counts_equal_brute_force_over_matching_documents(engine, documents, query, filters):
+def test_counts_equal_brute_force_over_matching_documents(
+    engine, documents, query, filters, inferred
+):
     everything = engine.search(SearchRequest(query=query, per_page=100))
     matched = [documents[hit.id] for hit in everything.hits]
     assert len(matched) == everything.total
-    response = engine.search(SearchRequest(query=query, filters=filters, per_page=100))
-    expected = brute_force_counts(matched, filters)
+    response = engine.search(
+        SearchRequest(query=query, filters=filters, per_page=100, inferred=inferred)
+    )
+    expected = brute_force_counts(matched, filters, inferred)
     for facet in FACETS:
         got = {v.value: v.count for v in response.facets[facet] if v.count}
         assert got == dict(expected[facet]), facet
-    assert response.total == sum(1 for doc in matched if passes(doc, filters))
-    assert {hit.id for hit in response.hits} == {d.id for d in matched if passes(d, filters)}
+    wanted = {d.id for d in matched if passes(d, filters, inferred=inferred)}
+    assert response.total == len(wanted)
+    assert {hit.id for hit in response.hits} == wanted
 
 
 def test_multi_valued_areas_count_every_document_under_each_of_its_areas(engine, documents):
     response = engine.search(SearchRequest())
     counts = {v.value: v.count for v in response.facets["area"]}
-    assert counts["Algorithms"] == sum("Algorithms" in d.areas for d in documents.values())
+    docs = documents.values()
+    assert counts["Algorithms"] == sum("Algorithms" in d.areas + d.areas_inferred for d in docs)
+    assert sum(counts.values()) == sum(len(d.areas) + len(d.areas_inferred) for d in docs)
+
+
+def test_an_area_filter_matches_pages_whose_area_is_inferred(engine):
+    response = engine.search(
+        SearchRequest(query="innovation gap", filters={"area": ("Artificial intelligence",)})
+    )
+    [seed] = [hit for hit in response.hits if hit.title.startswith("Microsoft Research Sees")]
+    assert (seed.areas, seed.areas_inferred) == ((), ("Artificial intelligence",))
+
+
+def test_without_inferred_areas_they_neither_count_nor_match_nor_show(engine, documents):
+    request = SearchRequest(query="innovation gap", inferred=False)
+    assert all(hit.areas_inferred == () for hit in engine.search(request).hits)
+    filtered = engine.search(replace(request, filters={"area": ("Artificial intelligence",)}))
+    assert "Microsoft Research Sees" not in {hit.title[:23] for hit in filtered.hits}
+    everything = engine.search(SearchRequest(inferred=False))
+    counts = {v.value: v.count for v in everything.facets["area"]}
     assert sum(counts.values()) == sum(len(d.areas) for d in documents.values())
 
 

@@ -29,6 +29,7 @@ RESPONSE_KEYS = {
     "showing_results_for",
     "fallback",
     "exact",
+    "inferred",
     "filters",
     "hits",
     "facets",
@@ -51,6 +52,36 @@ def test_search_response_has_the_documented_shape(client):
         assert set(value) == {"value", "count", "selected"}
 
 
+def seed_hit(body: dict) -> dict:
+    return next(hit for hit in body["hits"] if hit["id"].startswith("article:002_"))
+
+
+def test_page_naming_no_area_carries_its_inferred_area(client):
+    body = client.get("/api/search?q=innovation+gap&area=Artificial+intelligence").get_json()
+    assert body["inferred"] is True
+    hit = seed_hit(body)
+    assert (hit["areas"], hit["areas_inferred"]) == ([], ["Artificial intelligence"])
+    areas = {v["value"]: v["count"] for v in body["facets"]["area"]}
+    assert areas["Artificial intelligence"] == body["total"]
+
+
+def ai_count(body: dict) -> int:
+    counts = {v["value"]: v["count"] for v in body["facets"]["area"]}
+    return counts.get("Artificial intelligence", 0)
+
+
+def test_inferred_0_leaves_inferred_areas_out_of_hits_facets_and_filters(client):
+    on = client.get("/api/search?q=learning&per_page=100").get_json()
+    off = client.get("/api/search?q=learning&per_page=100&inferred=0").get_json()
+    assert off["inferred"] is False
+    assert all(hit["areas_inferred"] == [] for hit in off["hits"])
+    guessed = sum("Artificial intelligence" in hit["areas_inferred"] for hit in on["hits"])
+    assert guessed > 0
+    assert ai_count(off) == ai_count(on) - guessed
+    filtered = client.get("/api/search?q=innovation+gap&inferred=0&area=Artificial+intelligence")
+    assert all(not hit["id"].startswith("article:002_") for hit in filtered.get_json()["hits"])
+
+
 def test_repeated_filters_are_or_within_a_facet(client):
     one = client.get("/api/search?kind=group").get_json()["total"]
     both = client.get("/api/search?kind=group&kind=project").get_json()["total"]
@@ -68,6 +99,8 @@ def test_repeated_filters_are_or_within_a_facet(client):
         ("per_page=0", "bad_per_page"),
         ("page=50", "page_out_of_range"),
         ("sort=oldest", "bad_sort"),
+        ("inferred=no", "bad_inferred"),
+        ("inferred=2", "bad_inferred"),
         ("year=last", "bad_year"),
         ("q=" + "x" * 501, "query_too_long"),
         ("area=" + "&area=".join(str(n) for n in range(21)), "too_many_filters"),
@@ -102,6 +135,7 @@ def test_openapi_describes_the_search_endpoint(client):
         "person",
         "kind",
         "year",
+        "inferred",
         "sort",
         "page",
         "per_page",

@@ -81,7 +81,8 @@ USUAL = {
     "per_page": st.one_of(st.none(), st.integers(1, 100).map(str)),
     "sort": st.sampled_from([None, "relevance", "newest"]),
     "exact": st.sampled_from([None, "0", "1"]),
-    "explain": st.sampled_from([None, "0", "1", "true"]),
+    "explain": st.sampled_from([None, "0", "1"]),
+    "inferred": st.sampled_from([None, "0", "1"]),
     **{facet: st.just([]) | st.lists(facet_values(facet), max_size=2) for facet in FACETS},
 }
 ODD = {
@@ -94,6 +95,7 @@ ODD = {
     "sort": st.sampled_from(["Newest", " newest", "", "relevance\x00"]) | ANY_TEXT,
     "exact": st.sampled_from(["2", "yes please", " 1 ", "TRUE"]) | ANY_TEXT,
     "explain": st.sampled_from(["2", "-1", "on", "False"]) | ANY_TEXT,
+    "inferred": st.sampled_from(["", " 0 ", "00", "false", "true", "2", "-0"]) | ANY_TEXT,
     **{facet: odd_facet_values(facet) for facet in FACETS},
 }
 
@@ -106,7 +108,7 @@ def search_args(draw) -> list[tuple[str, str]]:
     """
     odd = draw(st.sets(st.sampled_from(sorted(USUAL)), max_size=2))
     pairs: list[tuple[str, str]] = []
-    for name in ("q", *FACETS, "page", "per_page", "sort", "exact", "explain"):
+    for name in ("q", *FACETS, "page", "per_page", "sort", "exact", "explain", "inferred"):
         value = draw(ODD[name] if name in odd else USUAL[name])
         if isinstance(value, list):
             pairs += [(name, v) for v in value]
@@ -153,6 +155,8 @@ def assert_answers_what_was_asked(body: dict, pairs: list[tuple[str, str]]) -> N
     assert len(body["query"]) <= 500
     assert body["sort"] == (first(pairs, "sort") or "relevance")
     assert body["sort"] in ("relevance", "newest")
+    assert body["inferred"] is (first(pairs, "inferred").strip() != "0")
+    assert first(pairs, "inferred").strip() in ("", "0", "1")
     assert body["page"] == whole_number(first(pairs, "page"), 1)
     assert body["per_page"] == whole_number(first(pairs, "per_page"), 10)
     assert 1 <= body["page"] <= 1000 and 1 <= body["per_page"] <= 100
@@ -161,7 +165,7 @@ def assert_answers_what_was_asked(body: dict, pairs: list[tuple[str, str]]) -> N
         assert len(asked) <= 20 and all(len(value) <= 200 for value in asked)
         assert body["filters"][facet] == list(dict.fromkeys(asked))
     assert all(re.fullmatch(r"[0-9]{4}", year) for year in body["filters"]["year"])
-    explained = first(pairs, "explain").strip().lower() in ("1", "true", "yes")
+    explained = first(pairs, "explain").strip() == "1"
     assert all(("explain" in hit) == explained for hit in body["hits"])
 
 

@@ -199,6 +199,37 @@ def test_without_javascript_the_form_searches_and_filters(no_js_page: Page):
     expect(facet(page, "area").get_by_label("Computer vision")).to_be_checked()
 
 
+def test_inferred_areas_are_outlined_and_the_switch_hides_them_in_place(page: Page):
+    page.goto("/search?q=innovation+gap")
+    mark_document(page)
+    expect(page.locator(".area-inferred").first).to_be_visible()
+
+    page.get_by_label("Hide inferred areas").check()
+    expect(page).to_have_url(re.compile(r"[?&]inferred=0(&|$)"))
+    expect(page.locator(".area-inferred")).to_have_count(0)
+    page.go_back()
+
+    # Drawn by the script this time, from the API's answer.
+    chip = page.locator("li.hit .area-inferred", has_text="Artificial intelligence").first
+    expect(chip).to_be_visible()
+    expect(chip).to_have_text("Artificial intelligence (inferred)")
+    expect(chip).to_have_attribute("title", re.compile("names no research area"))
+    assert chip.evaluate("c => getComputedStyle(c).borderTopStyle") == "dashed"
+    expect(page.get_by_label("Hide inferred areas")).not_to_be_checked()
+    assert_same_document(page)
+
+
+def test_without_javascript_the_switch_hides_inferred_areas(no_js_page: Page):
+    page = no_js_page
+    page.goto("/search?q=innovation+gap")
+    expect(page.locator(".area-inferred").first).to_be_visible()
+    page.get_by_label("Hide inferred areas").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"inferred=0"))
+    expect(page.locator(".area-inferred")).to_have_count(0)
+    expect(page.get_by_label("Hide inferred areas")).to_be_checked()
+
+
 def test_no_console_errors_while_typing_filtering_and_paging(page: Page):
     errors: list[str] = []
 

@@ -173,3 +173,22 @@ def _read_all(fd: int) -> str:
         chunks.append(chunk)
     os.close(fd)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_no_infer_areas_is_remembered_until_switched_back_on(cli, corpus):
+    cli(str(corpus))
+    assert cli("--no-infer-areas").output.strip() == (
+        "added 0, updated 14, removed 0, unchanged 22, failed 0"
+    )
+    assert cli().output.strip() == "added 0, updated 0, removed 0, unchanged 36, failed 0"
+    assert cli("--infer-areas").output.strip() == (
+        "added 0, updated 14, removed 0, unchanged 22, failed 0"
+    )
+
+
+def test_inference_can_be_switched_off_by_environment(tmp_path, corpus):
+    runner = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_cli_runner()
+    env = {"RESEARCH_SEARCH_INFER_AREAS": "0"}
+    runner.invoke(args=["reindex", str(corpus)], env=env)
+    result = runner.invoke(args=["reindex", "--infer-areas"])
+    assert "updated 14" in result.output

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from index.reindex import reindex
+from index.taxonomy import load_taxonomy
 from web import create_app
 
 
@@ -132,3 +133,46 @@ def test_the_search_box_is_a_combobox_with_a_suggestion_list(client):
     box = soup.select_one("input#q")
     assert box["role"] == "combobox" and box["aria-controls"] == "suggestions"
     assert soup.select_one("ul#suggestions[role=listbox]").has_attr("hidden")
+
+
+def test_inferred_area_is_an_outlined_chip_that_says_it_is_inferred(client):
+    _, soup = page(client, "q=innovation+gap")
+    seed = next(hit for hit in soup.select("li.hit") if "Innovation Gap" in hit.get_text())
+    [chip] = seed.select(".area")
+    assert "area-inferred" in chip["class"]
+    assert chip.get_text() == "Artificial intelligence (inferred)"
+    assert chip.select_one(".visually-hidden").get_text() == " (inferred)"
+    assert "names no research area" in chip["title"]
+
+
+def test_given_areas_are_not_marked_inferred(client):
+    _, soup = page(client, "q=deep+learning+group")
+    chips = soup.select_one("li.hit").select(".area")
+    assert chips and not any("area-inferred" in chip["class"] for chip in chips)
+
+
+def test_hide_inferred_switch_is_off_by_default_and_on_when_asked(client):
+    _, soup = page(client, "q=innovation+gap")
+    assert not soup.select_one("input#hide-inferred").has_attr("checked")
+    _, hidden = page(client, "q=innovation+gap&inferred=0")
+    switch = hidden.select_one("input#hide-inferred[name=inferred][value='0']")
+    assert switch.has_attr("checked")
+    assert hidden.select(".area-inferred") == []
+
+
+def test_links_keep_inferred_areas_hidden(client):
+    _, soup = page(client, "q=learning&kind=project&inferred=0&per_page=2")
+    next_link = soup.select_one(".pagination a[rel=next]")["href"]
+    assert next_link == "/search?q=learning&kind=project&inferred=0&per_page=2&page=2"
+    assert soup.select_one("a.chip")["href"] == "/search?q=learning&inferred=0&per_page=2"
+    assert soup.select_one("a.clear-all")["href"] == "/search?q=learning&inferred=0&per_page=2"
+
+
+def test_hostile_area_name_in_an_inferred_chip_is_escaped(tmp_path, corpus):
+    terms = [{"id": 1, "name": "<img src=x onerror=alert(4)>", "keywords": ["qubit", "quantum"]}]
+    (tmp_path / "areas.json").write_text(json.dumps(terms), "utf-8")
+    reindex(tmp_path / "ix", load_taxonomy(tmp_path / "areas.json"), [str(corpus / "articles")])
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    response, soup = page(client, "q=qubit")
+    assert b"<img src=x" not in response.data
+    assert soup.select_one(".area-inferred").get_text().startswith("<img src=x")

@@ -13,6 +13,7 @@
   if (!form) return;
   const box = form.querySelector("#q");
   const sort = form.querySelector("#sort");
+  const hideInferred = form.querySelector("#hide-inferred");
   const panel = form.querySelector(".filter-panel");
   const results = form.querySelector(".results");
   const count = results.querySelector(".result-count");
@@ -63,6 +64,7 @@
     for (const facet of FACET_FIELDS) {
       for (const value of data.filters[facet] || []) base.push([facet, value]);
     }
+    if (data.inferred === false) base.push(["inferred", "0"]);
     if (data.sort !== "relevance") base.push(["sort", data.sort]);
     if (requested.has("per_page")) base.push(["per_page", String(data.per_page)]);
     if (data.exact) base.push(["exact", "1"]);
@@ -130,6 +132,7 @@
     renderCount(data);
     renderFacets(data.facets);
     sort.value = data.sort;
+    hideInferred.checked = data.inferred === false;
     body.replaceChildren(
       ...[
         correction(data, links),
@@ -217,9 +220,17 @@
       el("span", { class: "badge" }, hit.kind),
       hit.date && el("time", { datetime: hit.date }, hit.date),
       ...hit.areas.map((area) => el("span", { class: "area" }, area)),
+      ...hit.areas_inferred.map(inferredArea),
     );
     const snippet = withMarkedHtml(el("p", { class: "snippet" }), hit.snippet_html);
     return el("li", { class: "hit" }, title, meta, snippet, people(hit.people));
+  }
+
+  // A guessed area looks different, and says so to screen readers and on hover.
+  function inferredArea(area) {
+    const title = form.dataset.inferredTitle;
+    const hidden = el("span", { class: "visually-hidden" }, " (inferred)");
+    return el("span", { class: "area area-inferred", title }, area, hidden);
   }
 
   function people(names) {
@@ -358,7 +369,7 @@
     load(formParams(), { history: "push" });
   });
   form.addEventListener("change", (event) => {
-    if (!event.target.matches(".facet input[type=checkbox], #sort")) return;
+    if (!event.target.matches(".facet input[type=checkbox], #sort, #hide-inferred")) return;
     load(formParams(), { history: "push" });
   });
   form.addEventListener("click", (event) => {

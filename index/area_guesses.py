@@ -1,0 +1,274 @@
+"""Inferred areas during a reindex: reuse what earlier runs learned and guessed.
+
+Reindex calls ``with_inferred_areas`` between scanning the sources and planning the
+diff; a guess is part of a page's content hash, so a changed guess updates the page.
+
+A reindex must stay cheap on a large corpus (100,000 pages: no change in seconds, ten
+changed pages in a couple). Reading every page's words on every run would not be, so
+two files beside the index keep what earlier runs did:
+
+- ``areas-learned.json``: the counts learned from the labelled pages
+  (``inference.AreaCounts``), with a fingerprint of the labelled pages (id and content
+  hash) they came from. When labelled pages change, only those are read: the old
+  version (from the index) is subtracted and the new one added. Counts are whole
+  numbers, so the result equals learning from scratch.
+- ``areas-guessed.json``: each unlabelled page's guess, with the page's content hash
+  as read (before its guess) and as indexed (with it). A page whose text did not change
+  keeps its guess without being read or hashed again, as long as the model it was
+  guessed with still stands.
+
+A changed model does not re-guess every unlabelled page at once: that would read
+every page on every run where one labelled page changed, and rewrite in the index the
+pages whose guess moved across a threshold. Changed and new pages are guessed with the
+current model at once; all pages are guessed afresh when the labelled pages changed
+since the last full round add up to more than ``DRIFT_SHARE`` of them, when an area is
+learned or forgotten, when the keywords change, on ``--full``, and on every change
+while there are at most ``SMALL_CORPUS`` unlabelled pages (where it costs little).
+Both files carry the fingerprint they belong to: if they do not match the index (a
+reindex killed between its commit and saving them), everything is learned afresh.
+They are JSON, not pickle, so a tampered index folder cannot run code.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass, fields, replace
+from functools import cache, cached_property
+from pathlib import Path
+from typing import NamedTuple
+
+from index.document import Document
+from index.inference import (
+    MODEL_VERSION,
+    AreaCounts,
+    area_model,
+    count_documents,
+    infer_areas,
+    learned_areas,
+    updated_counts,
+)
+from index.store import read_json, write_json_atomically
+
+LEARNED_FILE = "areas-learned.json"
+GUESSED_FILE = "areas-guessed.json"
+DRIFT_SHARE = 0.05
+SMALL_CORPUS = 1000
+FILE_FORMAT = 2
+
+LoadCounts = Callable[[str], AreaCounts | None]
+
+
+class Guess(NamedTuple):
+    """One page's guess, and the content hashes that let a later run reuse it unread."""
+
+    # The page as read, without a guess.
+    read_hash: str
+    areas: tuple[str, ...]
+    # The page with its guess, as indexed (computing it hashes the whole page).
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class SavedGuesses:
+    """The guesses of the last run, and what they were made with."""
+
+    # Fingerprint of the labelled pages the model learned from.
+    trained_on: str
+    # Fingerprint of the keywords and the model's version.
+    made_with: str
+    # The areas the model had learned.
+    areas: tuple[str, ...]
+    # Labelled pages changed since every page was last guessed afresh.
+    drift: int
+    pages: dict[str, Guess]
+
+
+@dataclass(frozen=True)
+class Inference:
+    """One run's documents, with guesses filled in, and what to save for the next."""
+
+    documents: dict[str, Document]
+    # Fingerprint of the labelled pages the counts are learned from.
+    trained_on: str
+    # None when what is on disk is still right.
+    guesses: SavedGuesses | None
+    counts: AreaCounts | None
+
+
+def with_inferred_areas(
+    documents: dict[str, Document],
+    indexed: dict[str, Document],
+    kept: dict[str, Document],
+    keywords: dict[str, tuple[str, ...]],
+    saved: SavedGuesses | None,
+    load_counts: LoadCounts,
+    full: bool = False,
+) -> Inference:
+    """``documents`` (as read) with areas inferred for those that name none.
+
+    ``indexed`` is the index before this run and ``kept`` the pages it keeps although
+    their source failed: the model learns from the labelled pages that will be in the
+    index. ``saved`` is the last run's guesses; ``load_counts`` returns the counts
+    saved for a fingerprint, if any. ``full`` learns and guesses everything afresh.
+    """
+    labelled = {doc.id: doc for doc in [*kept.values(), *documents.values()] if doc.areas}
+    was_trained_on = fingerprint(doc for doc in indexed.values() if doc.areas)
+    # The last run's work holds only if it was for the index as it is now.
+    reusable = None if full or saved is None or saved.trained_on != was_trained_on else saved
+    learning = _Learning(labelled, indexed, reusable, load_counts)
+    made_with = _fingerprint_of(keywords)
+    unlabelled = [doc for doc in documents.values() if not doc.areas]
+    afresh = _guess_afresh(reusable, made_with, learning, len(unlabelled))
+    model = cache(lambda: area_model(learning.counts, keywords))
+    previous = {} if afresh or reusable is None else reusable.pages
+    pages = {doc.id: _guess(doc, previous.get(doc.id), model) for doc in unlabelled}
+    guessed = {
+        doc_id: replace(
+            documents[doc_id], areas_inferred=guess.areas, content_hash=guess.content_hash
+        )
+        for doc_id, guess in pages.items()
+        if guess.areas
+    }
+    drift = 0 if afresh or reusable is None else reusable.drift + learning.changes
+    areas = learning.areas if learning.changes or reusable is None else reusable.areas
+    guesses = SavedGuesses(learning.trained_on, made_with, areas, drift, pages)
+    changed = None if guesses == saved else guesses
+    return Inference(
+        {**documents, **guessed}, learning.trained_on, changed, learning.counts_to_save
+    )
+
+
+class _Learning:
+    """This run's counts, worked out (and read from disk) only when first needed."""
+
+    def __init__(
+        self,
+        labelled: dict[str, Document],
+        indexed: dict[str, Document],
+        saved: SavedGuesses | None,
+        load_counts: LoadCounts,
+    ):
+        self.labelled = labelled
+        self.trained_on = fingerprint(labelled.values())
+        self.saved = saved
+        self.load_counts = load_counts
+        before = {doc.id: doc for doc in indexed.values() if doc.areas}
+        self.removed = [doc for doc in before.values() if _differs(doc, labelled)]
+        self.added = [doc for doc in labelled.values() if _differs(doc, before)]
+        self.changes = len({doc.id for doc in [*self.removed, *self.added]})
+        self.from_scratch = False
+
+    @cached_property
+    def counts(self) -> AreaCounts:
+        old = self.load_counts(self.saved.trained_on) if self.saved else None
+        if old is None:
+            self.from_scratch = True
+            return count_documents(self.labelled.values())
+        return updated_counts(old, self.removed, self.added) if self.changes else old
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        return learned_areas(self.counts)
+
+    @property
+    def counts_to_save(self) -> AreaCounts | None:
+        worked_out = "counts" in self.__dict__
+        return self.counts if worked_out and (self.changes or self.from_scratch) else None
+
+
+def _differs(doc: Document, others: dict[str, Document]) -> bool:
+    other = others.get(doc.id)
+    return other is None or other.content_hash != doc.content_hash
+
+
+def _guess_afresh(
+    saved: SavedGuesses | None, made_with: str, learning: _Learning, unlabelled: int
+) -> bool:
+    """Whether every unlabelled page must be guessed again, not only new and changed ones."""
+    if saved is None or saved.made_with != made_with:
+        return True
+    if not learning.changes:
+        return False
+    return (
+        unlabelled <= SMALL_CORPUS
+        or saved.drift + learning.changes > DRIFT_SHARE * len(learning.labelled)
+        or learning.areas != saved.areas
+        or learning.from_scratch
+    )
+
+
+def _guess(doc: Document, previous: Guess | None, model: Callable) -> Guess:
+    if previous is not None and previous.read_hash == doc.content_hash:
+        return previous
+    areas = infer_areas(model(), doc)
+    if not areas:
+        return Guess(doc.content_hash, areas, doc.content_hash)
+    guessed = replace(doc, areas_inferred=areas, content_hash="")
+    return Guess(doc.content_hash, areas, guessed.content_hash)
+
+
+def fingerprint(docs: Iterable[Document]) -> str:
+    """Names a set of pages at their current content (ids and content hashes)."""
+    lines = sorted(f"{doc.id}\t{doc.content_hash}\n" for doc in docs)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:32]
+
+
+def _fingerprint_of(keywords: dict[str, tuple[str, ...]]) -> str:
+    payload = json.dumps([MODEL_VERSION, keywords], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def load_saved_guesses(index_dir: Path) -> SavedGuesses | None:
+    """The last run's guesses; None when there are none or the file is not ours."""
+    data = read_json(index_dir / GUESSED_FILE)
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+        return None
+    try:
+        pages = {
+            str(doc_id): Guess(str(read_hash), tuple(map(str, areas)), str(content_hash))
+            for doc_id, (read_hash, areas, content_hash) in data["pages"].items()
+        }
+        areas = tuple(map(str, data["areas"]))
+        return SavedGuesses(data["trained_on"], data["made_with"], areas, data["drift"], pages)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def load_counts(index_dir: Path, trained_on: str) -> AreaCounts | None:
+    """The counts saved for ``trained_on``; None when the file holds other counts."""
+    data = read_json(index_dir / LEARNED_FILE)
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+        return None
+    if data.get("trained_on") != trained_on:
+        return None
+    try:
+        return AreaCounts(
+            documents=int(data["documents"]),
+            term_documents=dict(data["term_documents"]),
+            area_documents=dict(data["area_documents"]),
+            area_terms={area: dict(terms) for area, terms in data["area_terms"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def save_inference(index_dir: Path, inference: Inference) -> None:
+    """Keep what this run learned and guessed, for the next; only what changed is written.
+
+    Called after the commit. A failure to write is not the commit's failure: the
+    files are checked against the index when read, so the next run relearns.
+    """
+    counts, guesses = inference.counts, inference.guesses
+    with suppress(OSError):
+        if counts is not None:
+            learned = {"format": FILE_FORMAT, "trained_on": inference.trained_on}
+            write_json_atomically(index_dir / LEARNED_FILE, learned | _shallow(counts), indent=None)
+        if guesses is not None:
+            guessed = {"format": FILE_FORMAT} | _shallow(guesses)
+            write_json_atomically(index_dir / GUESSED_FILE, guessed, indent=None)
+
+
+def _shallow(record: AreaCounts | SavedGuesses) -> dict:
+    """A record's fields as a dict, values shared: ``asdict`` deep-copies (seconds here)."""
+    return {field.name: getattr(record, field.name) for field in fields(record)}
