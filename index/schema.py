@@ -2,42 +2,29 @@
 
 from datetime import UTC, datetime
 
-from whoosh.analysis import (
-    CharsetFilter,
-    IDTokenizer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import IDTokenizer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
+from index.analysis import FoldedWords
 from index.document import Document
 
 # Multi-valued exact fields (areas, people) keep one value per line.
 VALUE_SEPARATOR = "\n"
 
 
-def text_analyzer():
+def text_analyzer() -> FoldedWords:
     """Lower-cased, accent-folded, stop-worded, stemmed words: 'Réseaux' finds 'reseau'."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter(cachesize=50000)
-    )
+    return FoldedWords()
 
 
-def spelling_analyzer():
+def spelling_analyzer() -> FoldedWords:
     """Unstemmed words, for "did you mean" suggestions that are real words."""
-    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter() | CharsetFilter(accent_map)
+    return FoldedWords(r"[^\W\d_]{3,}", stops=False, stemmed=False)
 
 
-def word_analyzer():
+def word_analyzer() -> FoldedWords:
     """Whole words, lower-cased and accent-folded, unstemmed: for completing what is typed."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+    return FoldedWords(r"\w+", stops=False, stemmed=False)
 
 
 def exact_values():

@@ -95,7 +95,7 @@ class _Generation:
     @property
     def forms(self) -> WordForms:
         if self._forms is None:
-            self._forms = WordForms(self.searcher.reader(), self.searcher.schema["body"].analyzer)
+            self._forms = WordForms(self.searcher.reader())
         return self._forms
 
     @property

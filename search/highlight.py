@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from html import escape
 from itertools import islice
 
-from whoosh.analysis import StemFilter
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
+
+from index.analysis import stem_word
 
 SPELLING_FIELD = "spelling"
 SNIPPET_CHARS = 220
@@ -41,10 +42,8 @@ _ACCENTS = _accent_classes()
 class WordForms:
     """Indexed word forms per stem, for one index state (an unbounded but small cache)."""
 
-    def __init__(self, reader: IndexReader, analyzer):
+    def __init__(self, reader: IndexReader):
         self._reader = reader
-        stemmers = [item.stemfn for item in analyzer.items if isinstance(item, StemFilter)]
-        self._stem = stemmers[0] if stemmers else str
         self._forms: dict[str, tuple[str, ...]] = {}
 
     def of(self, stem: str) -> tuple[str, ...]:
@@ -60,7 +59,7 @@ class WordForms:
         forms = [stem]
         for word in candidates:
             word = word.decode("utf-8") if isinstance(word, bytes) else word
-            if word != stem and self._stem(word) == stem:
+            if word != stem and stem_word(word) == stem:
                 forms.append(word)
                 if len(forms) >= MAX_FORMS_PER_TERM:
                     break

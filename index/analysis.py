@@ -1,0 +1,95 @@
+"""Text analysis: the words the index stores for a text, in one pass over it.
+
+Whoosh builds an analyzer as a chain of generators (tokenizer, lower-case, accent folding,
+stop words, stemming): five Python frames per word, which made analysis most of the cost
+of writing the index. ``FoldedWords`` yields exactly the tokens such a chain yields
+(same words, positions and character offsets; tests/index/test_analysis.py compares them
+on real text) from a single loop.
+"""
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS, Token
+from whoosh.analysis.analyzers import Analyzer
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+# Whoosh's default word pattern: letters, digits, `*` and inner dots (`os.path`).
+WORD_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+MIN_WORD = 2
+
+
+@lru_cache(maxsize=100_000)
+def stem_word(word: str) -> str:
+    """The stem the index stores for a lower-cased, accent-folded word."""
+    return stem(word)
+
+
+class FoldedWords(Analyzer):
+    """Words lower-cased and accent-folded; optionally stop words dropped (positions closed
+    up) and the rest stemmed: 'Réseaux' -> 'reseaux'; 'the' -> nothing. Its keyword
+    arguments are those of Whoosh's analyzers."""
+
+    def __init__(self, pattern: str = WORD_PATTERN, stops: bool = True, stemmed: bool = True):
+        self.expression = re.compile(pattern)
+        self.stops = STOP_WORDS if stops else frozenset()
+        self.min_word = MIN_WORD if stops else 0
+        self.stemmed = stemmed
+
+    @property
+    def is_morph(self) -> bool:
+        return self.stemmed
+
+    def has_morph(self) -> bool:
+        return self.stemmed
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        no_morph: bool = False,
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        stops, min_word, stemming = self.stops, self.min_word, self.stemmed and not no_morph
+        pos = None
+        for number, match in enumerate(self._pieces(value, tokenize)):
+            original = match.group(0) if match is not None else value
+            text = original.lower()
+            if not text.isascii():  # folding looks up every character: only when needed
+                text = text.translate(accent_map)
+            token.boost = 1.0
+            if keeporiginal or match is None:  # Whoosh keeps an untokenized value's original
+                token.original = original
+            if chars:
+                begin = match.start() if match is not None else 0
+                token.startchar = start_char + begin
+                token.endchar = start_char + begin + len(original)
+            if len(text) < min_word or text in stops:
+                if not removestops:
+                    token.text, token.stopped = text, True
+                    if positions:
+                        token.pos = start_pos + number
+                    yield token
+                continue
+            if positions:
+                # Whoosh's StopFilter numbers the words it keeps one after another.
+                pos = start_pos + number if pos is None else pos + 1
+                token.pos = pos
+            token.text = stem_word(text) if stemming else text
+            token.stopped = False
+            yield token
+
+    def _pieces(self, value: str, tokenize: bool):
+        if not tokenize:
+            return [None]
+        return self.expression.finditer(value)
