@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bs4.dammit import UnicodeDammit
-from charset_normalizer import from_bytes
-
+from index.decoding import as_utf8, decode_html, decode_text
 from index.document import Document
 from index.errors import SourceError
 from index.extract import extract_article, html_to_text, parse_html, split_text_article
@@ -56,9 +54,10 @@ def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES)
 
     A ``.json`` file must be JSON; otherwise content that parses as JSON is a WordPress
     export, content that opens with an HTML tag (after any comments or XML declaration)
-    is an HTML article, and anything else is a plain-text article.
+    is an HTML article, and anything else is a plain-text article. UTF-16 and UTF-32
+    files with a byte-order mark are read as the text they are.
     """
-    data = _read_bytes(path, max_bytes)
+    data = as_utf8(_read_bytes(path, max_bytes))
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise SourceError(str(path), "file is empty")
@@ -205,21 +204,6 @@ def read_text_article(path: Path, data: bytes) -> Document:
         summary=_summary(story),
         source=str(path),
     )
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it is, else the most likely charset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", errors="replace")
-
-
-def decode_html(data: bytes) -> str:
-    """HTML bytes decoded by their declared charset, else by detection."""
-    dammit = UnicodeDammit(data, is_html=True)
-    return dammit.unicode_markup if dammit.unicode_markup is not None else decode_text(data)
 
 
 def web_url(value: object) -> str:
