@@ -1,24 +1,22 @@
 """Readers: one source file -> Document records, whatever format the file is in."""
 
-import hashlib
 import html
 import json
 import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from index.decoding import as_utf8, decode_html, decode_text
+from index.articles import read_html_article, read_text_article
+from index.decoding import as_utf8, decode_text
 from index.document import Document
 from index.errors import SourceError
-from index.extract import extract_article, html_to_text, parse_html, split_text_article
+from index.extract import html_to_text
+from index.field_values import parse_date, summary_of, unique, web_url
 from index.taxonomy import Taxonomy
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-SUMMARY_CHARS = 300
-TITLE_CHARS = 120
 
 WORDPRESS_KINDS = {
     "msr-group": "group",
@@ -35,8 +33,6 @@ _MARKUP_PREAMBLE = re.compile(
     rb"^(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype(?!\s+html)[^>\[]*(?:\[.*?\])?\s*>)+",
     re.DOTALL | re.IGNORECASE,
 )
-# An internal DTD subset (entity definitions) is not HTML; lxml would show it as text.
-_DOCTYPE_SUBSET = re.compile(rb"<!doctype[^>\[]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|[a-z][a-z0-9]*)[\s>/]", re.IGNORECASE)
 _WORDPRESS_KEYS = {"title", "content", "type", "link"}
 
@@ -71,7 +67,7 @@ def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES)
         except SourceError:
             pass  # "[Video] Headline ...": a text article that happens to open with a bracket
     if looks_like_html(stripped):
-        return ReadResult([read_html_article(path, data)])
+        return ReadResult([read_html_article(path, data, taxonomy)])
     return ReadResult([read_text_article(path, data)])
 
 
@@ -143,16 +139,14 @@ def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Documen
         title=title,
         kind=WORDPRESS_KINDS.get(post_type, post_type.removeprefix("msr-").replace("-", " ")),
         body=body,
-        summary=_summary(excerpt or body),
-        areas=tuple(_unique(wordpress_areas(item, taxonomy))),
-        people=tuple(
-            _unique(
-                html.unescape(_text(person.get("display_name"))).strip()
-                for person in _dicts(item.get("related-researchers"))
-            )
+        summary=summary_of(excerpt or body),
+        areas=unique(wordpress_areas(item, taxonomy)),
+        people=unique(
+            html.unescape(_text(person.get("display_name"))).strip()
+            for person in _dicts(item.get("related-researchers"))
         ),
-        published=parse_date(item.get("date_gmt"), utc=True) or parse_date(item.get("date")),
-        modified=parse_date(item.get("modified_gmt"), utc=True) or parse_date(item.get("modified")),
+        published=parse_date(item.get("date_gmt")) or parse_date(item.get("date")),
+        modified=parse_date(item.get("modified_gmt")) or parse_date(item.get("modified")),
         source=source,
     )
 
@@ -170,60 +164,6 @@ def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
         yield from taxonomy.areas_from_class_list(class_list)
 
 
-def read_html_article(path: Path, data: bytes) -> Document:
-    """An HTML news article: main content only, metadata from the page's head."""
-    data = _DOCTYPE_SUBSET.sub(b"", data[:65536], count=1) + data[65536:]
-    page = extract_article(parse_html(decode_html(data)))
-    if not page.text:
-        raise SourceError(str(path), "HTML page has no text in its main content")
-    return Document(
-        id=_file_id(path),
-        url=web_url(page.url),
-        title=page.title or _first_line(page.text),
-        kind="article",
-        body=page.text,
-        summary=_summary(page.description or page.text),
-        people=tuple(_unique(page.authors)),
-        published=parse_date(page.published),
-        modified=parse_date(page.modified),
-        source=str(path),
-    )
-
-
-def read_text_article(path: Path, data: bytes) -> Document:
-    """A plain-text article: the headline on the first line, then the story."""
-    headline, story = split_text_article(decode_text(data))
-    if not headline:
-        raise SourceError(str(path), "text article has no headline")
-    return Document(
-        id=_file_id(path),
-        url="",
-        title=headline,
-        kind="article",
-        body=story,
-        summary=_summary(story),
-        source=str(path),
-    )
-
-
-def web_url(value: object) -> str:
-    """``value`` if it is an http(s) URL; anything else (javascript:, data:) is dropped."""
-    url = str(value or "").strip()
-    return url if re.match(r"^https?://[^\s<>\"]+$", url, re.IGNORECASE) else ""
-
-
-def parse_date(value: object, utc: bool = False) -> datetime | None:
-    """An ISO 8601 date as a timezone-aware UTC datetime; None when absent or unreadable."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
 def _rendered(value: object) -> str:
     return _text(value.get("rendered") if isinstance(value, dict) else value)
 
@@ -234,24 +174,3 @@ def _text(value: object) -> str:
 
 def _dicts(value: object) -> list[dict]:
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-
-
-def _unique(values: Iterator[str] | tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys(value for value in values if value))
-
-
-def _summary(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= SUMMARY_CHARS:
-        return flat
-    return flat[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _first_line(text: str) -> str:
-    line = text.split("\n", 1)[0]
-    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _file_id(path: Path) -> str:
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
-    return f"article:{path.stem}:{digest}"

@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from index.errors import SourceError
 
 CLASS_PREFIX = "msr-research-area-"
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class Taxonomy:
             for entry in class_list
             if isinstance(entry, str) and entry.startswith(CLASS_PREFIX)
         ]
+
+    def area_for_label(self, label: str) -> str | None:
+        """The research area a page's tag or keyword names ('computer vision'), if any."""
+        wanted = _NOT_WORD.sub(" ", label.casefold()).strip()
+        if not wanted:
+            return None
+        for slug, name in self.by_slug.items():
+            if wanted in (_NOT_WORD.sub(" ", name.casefold()).strip(), slug.replace("-", " ")):
+                return name
+        return None
 
 
 def taxonomy_from_terms(terms: list[dict], source: str | None = None) -> Taxonomy:

@@ -1,14 +1,9 @@
-"""Extraction: HTML fragments and pages to clean text, plain-text articles to story."""
+"""Extraction: HTML fragments and pages to clean text and headings."""
 
 import pytest
 
-from index.extract import (
-    extract_article,
-    html_to_text,
-    parse_html,
-    split_text_article,
-    strip_site_suffix,
-)
+from index.extract import PageText, fragment_text, html_to_text, main_content, parse_html
+from index.html_page import extract_article, strip_site_suffix
 
 
 def test_screen_reader_labels_are_dropped():
@@ -81,18 +76,98 @@ def test_site_suffix_is_removed_from_head_titles(title, expected):
     assert strip_site_suffix(title) == expected
 
 
-def test_text_article_story_stops_at_comment_list():
-    text = "Headline\n\nStory line.\n\n  1. A reader says hi.\n\n  2. Another.\n"
-    assert split_text_article(text) == ("Headline", "Story line.")
+def main_text(markup: str) -> str:
+    return main_content(parse_html(markup)).text.text
 
 
-def test_text_article_story_keeps_unindented_numbered_lists():
-    text = "Headline\n\nThree steps:\n1. Collect\n2. Clean\n"
-    assert split_text_article(text) == ("Headline", "Three steps:\n1. Collect\n2. Clean")
-
-
-def test_text_article_without_boilerplate_keeps_everything():
-    assert split_text_article("\ufeff\n  Title  \nBody one.\nBody two.") == (
-        "Title",
-        "Body one.\nBody two.",
+def test_page_with_only_body_keeps_its_densest_block():
+    page = (
+        '<body><div id="top"><a href="/">Home</a> | <a href="/news/">News</a></div>'
+        '<div class="story"><p>' + "The vent survey found new chimneys. " * 8 + "</p></div>"
+        '<div id="bottom">Example Station, 1 Harbour Road. <a href="/privacy/">Privacy</a></div>'
+        "</body>"
     )
+    assert main_text(page) == ("The vent survey found new chimneys. " * 8).strip()
+
+
+def test_story_split_across_sibling_blocks_is_kept_whole():
+    half = "<div><p>" + "A long paragraph of the story itself. " * 5 + "</p></div>"
+    page = f"<body><div>{half}{half}</div></body>"
+    assert main_text(page).count("A long paragraph") == 10
+
+
+def test_heaviest_article_wins_over_a_teaser_article():
+    page = (
+        "<body><article><p>Teaser.</p></article>"
+        "<article><h1>Real story</h1><p>" + "Words of the story. " * 20 + "</p></article></body>"
+    )
+    assert main_text(page).startswith("Real story\nWords of the story.")
+
+
+def test_empty_article_falls_back_to_main():
+    page = "<body><article></article><main><p>The story lives here.</p></main></body>"
+    assert main_text(page) == "The story lives here."
+
+
+def test_role_main_is_kept_even_under_a_wrapper_with_furniture_words():
+    page = (
+        '<body><div class="footer-sticky-wrapper"><div role="main"><p>Story.</p></div></div>'
+        "<footer>Footer</footer></body>"
+    )
+    assert main_text(page) == "Story."
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        '<div role="navigation"><a href="/">Home</a> previous | next</div>',
+        '<div role="contentinfo">© Example Research</div>',
+        '<div role="complementary">Popular stories</div>',
+        '<div class="cookie-banner">We use cookies.</div>',
+        '<div class="breadcrumbs">Home &gt; News</div>',
+        '<div class="footer">Last updated on 7 October.</div>',
+        '<span aria-hidden="true">decorative</span>',
+        '<div style="display: none">hidden text</div>',
+    ],
+)
+def test_furniture_inside_main_content_is_dropped(furniture):
+    assert main_text(f"<body><main><p>Story.</p>{furniture}</main></body>") == "Story."
+
+
+def test_heading_permalinks_are_dropped_from_text_and_headings():
+    markup = (
+        '<h1>json — JSON encoder<a class="headerlink" href="#json">¶</a></h1>'
+        '<h2>Basic Usage<a href="#basic">#</a></h2><p>Text.</p>'
+    )
+    assert fragment_text(markup) == PageText(
+        "json — JSON encoder\nBasic Usage\nText.",
+        ("json — JSON encoder", "Basic Usage"),
+        "json — JSON encoder",
+    )
+
+
+def test_headings_are_in_order_and_only_from_the_main_content():
+    page = (
+        "<body><nav><h2>Menu</h2></nav><article><h1>Title</h1><p>x</p><h2>Part one</h2>"
+        "<h3>Detail <em>here</em></h3><aside><h4>Related</h4></aside></article></body>"
+    )
+    assert main_content(parse_html(page)).text.headings == ("Title", "Part one", "Detail here")
+
+
+def test_a_heading_inside_a_heading_is_one_heading():
+    assert fragment_text("<h2>Outer <h3>inner</h3></h2>").headings == ("Outer inner",)
+
+
+def test_header_with_the_headline_is_kept_and_site_header_is_not():
+    page = (
+        "<body><header><a href='/'>Example News</a></header>"
+        "<article><header><h1>Headline</h1></header><p>Story.</p></article></body>"
+    )
+    assert main_text(page) == "Headline\nStory."
+
+
+@pytest.mark.parametrize("tag", ["div", "header", "article", "section", "h2"])
+def test_deeply_nested_pages_are_extracted(tag):
+    depth = 100_000
+    page = f"<body>{f'<{tag}>' * depth}<h1>deep text</h1>{f'</{tag}>' * depth}</body>"
+    assert main_text(page) == "deep text"

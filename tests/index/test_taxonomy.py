@@ -53,3 +53,18 @@ def test_broken_taxonomy_file_is_a_source_error(tmp_path):
     path.write_text("{not json", "utf-8")
     with pytest.raises(SourceError, match="not valid JSON"):
         load_taxonomy(path)
+
+
+@pytest.mark.parametrize(
+    ("label", "area"),
+    [
+        ("Computer vision", "Computer vision"),
+        ("computer-vision", "Computer vision"),
+        ("MEDICAL, HEALTH & GENOMICS", "Medical, health & genomics"),
+        ("audio acoustics", "Audio and acoustics"),
+        ("Oceans", None),
+        ("", None),
+    ],
+)
+def test_page_tags_name_known_areas_only(taxonomy, label, area):
+    assert taxonomy.area_for_label(label) == area
