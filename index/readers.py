@@ -1,48 +1,24 @@
 """Readers: one source file -> Document records, whatever format the file is in."""
 
-import html
 import json
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.articles import read_html_article, read_text_article
 from index.decoding import as_utf8, decode_text
-from index.document import Document
 from index.errors import SourceError
-from index.extract import html_to_text
-from index.field_values import parse_date, summary_of, unique, web_url
+from index.read_result import ReadResult
 from index.taxonomy import Taxonomy
+from index.wordpress import read_wordpress_export
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
-WORDPRESS_KINDS = {
-    "msr-group": "group",
-    "msr-project": "project",
-    "msr-research-item": "publication",
-    "msr-blog-post": "blog post",
-    "post": "blog post",
-    "msr-event": "event",
-    "msr-video": "video",
-    "msr-podcast": "podcast",
-    "page": "page",
-}
 _MARKUP_PREAMBLE = re.compile(
     rb"^(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype(?!\s+html)[^>\[]*(?:\[.*?\])?\s*>)+",
     re.DOTALL | re.IGNORECASE,
 )
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|[a-z][a-z0-9]*)[\s>/]", re.IGNORECASE)
-_WORDPRESS_KEYS = {"title", "content", "type", "link"}
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    """The documents read from one file, and the parts of it that could not be read."""
-
-    documents: list[Document]
-    errors: list[SourceError] = field(default_factory=list)
 
 
 def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
@@ -101,76 +77,3 @@ def parse_json(path: Path, data: bytes) -> object:
     except (json.JSONDecodeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise SourceError(str(path), f"invalid JSON: {reason}") from error
-
-
-def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> ReadResult:
-    """A WordPress REST object, or a JSON array of them as a list endpoint returns."""
-    items = parsed if isinstance(parsed, list) else [parsed]
-    documents, errors = [], []
-    for position, item in enumerate(items):
-        where = f"{path}[{position}]" if isinstance(parsed, list) else str(path)
-        try:
-            documents.append(wordpress_document(item, taxonomy, str(path)))
-        except SourceError as error:
-            errors.append(SourceError(where, error.reason))
-    if not isinstance(parsed, list) and errors:
-        raise errors[0]
-    return ReadResult(documents, errors)
-
-
-def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Document:
-    """One WordPress REST object as a Document."""
-    if not isinstance(item, dict) or not _WORDPRESS_KEYS & item.keys():
-        raise SourceError(source, "not a WordPress REST object (no title, content, type or link)")
-    post_type = str(item.get("type") or "post")
-    if not isinstance(item.get("id"), int | str) or item.get("id") == "":
-        raise SourceError(source, "WordPress object has no id")
-    title = html_to_text(_rendered(item.get("title")))
-    if not title:
-        raise SourceError(source, "WordPress object has no title")
-    excerpt = html_to_text(_rendered(item.get("excerpt")))
-    parts = [_rendered(item.get("content"))]
-    parts += [_text(tab.get("content")) for tab in _dicts(item.get("tab-content"))]
-    parts.append(_rendered(item.get("excerpt")))
-    body = "\n".join(text for text in map(html_to_text, parts) if text)
-    return Document(
-        id=f"wp:{post_type}:{item['id']}",
-        url=web_url(item.get("link")),
-        title=title,
-        kind=WORDPRESS_KINDS.get(post_type, post_type.removeprefix("msr-").replace("-", " ")),
-        body=body,
-        summary=summary_of(excerpt or body),
-        areas=unique(wordpress_areas(item, taxonomy)),
-        people=unique(
-            html.unescape(_text(person.get("display_name"))).strip()
-            for person in _dicts(item.get("related-researchers"))
-        ),
-        published=parse_date(item.get("date_gmt")) or parse_date(item.get("date")),
-        modified=parse_date(item.get("modified_gmt")) or parse_date(item.get("modified")),
-        source=source,
-    )
-
-
-def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
-    """Area names from ``research-area`` term ids, then from ``class_list`` slugs."""
-    term_ids = item.get("research-area")
-    for term_id in term_ids if isinstance(term_ids, list) else []:
-        if isinstance(term_id, int) and (name := taxonomy.name_for_id(term_id)):
-            yield name
-    class_list = item.get("class_list") or []
-    if isinstance(class_list, dict):
-        class_list = list(class_list.values())
-    if isinstance(class_list, list):
-        yield from taxonomy.areas_from_class_list(class_list)
-
-
-def _rendered(value: object) -> str:
-    return _text(value.get("rendered") if isinstance(value, dict) else value)
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _dicts(value: object) -> list[dict]:
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
