@@ -41,12 +41,14 @@ def read_html_article(path: Path, data: bytes, taxonomy: Taxonomy) -> Document:
     page = extract_article(parse_html(decode_html(data)))
     if not page.text:
         raise SourceError(str(path), "HTML page has no text in its main content")
+    # The trail ends the body: searchable, and out of the way of the summary.
+    trail = " \u203a ".join(page.trail)
     return Document(
         id=file_id(path),
         url=web_url(page.url),
         title=page.title or first_line(page.text),
         kind="article",
-        body=page.text,
+        body=f"{page.text}\n{trail}" if trail else page.text,
         summary=summary_of(page.description or page.text),
         areas=unique(area for tag in page.tags if (area := taxonomy.area_for_label(tag))),
         people=unique(page.authors),

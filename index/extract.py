@@ -27,8 +27,10 @@ _NEVER_TEXT = frozenset(
         "canvas",
     ]
 )
-# Page furniture around (or inside) an article's main content.
-_FURNITURE = frozenset(["nav", "aside", "header", "footer", "menu", "dialog"])
+# Page furniture around (or inside) an article's main content. An <aside> is furniture
+# only outside the page's <article>, <main> and [role=main]: inside one it is a footnote,
+# a note or a pull quote (see _weights).
+_FURNITURE = frozenset(["nav", "header", "footer", "menu", "dialog"])
 _FURNITURE_ROLES = frozenset(
     [
         "navigation",
@@ -44,12 +46,20 @@ _FURNITURE_ROLES = frozenset(
     ]
 )
 _HIDDEN_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
-# Class or id words that mark comments, banners, share bars, menus and sidebars. Not
-# "nav" or "menu" alone: themes put them on wrappers of the whole page ("wy-nav-content").
+# Class words that mark comments, banners, share bars, menus and sidebars. Not "nav" or
+# "menu" alone: themes put them on wrappers of the whole page ("wy-nav-content").
 _FURNITURE_WORDS = re.compile(
     r"(^|[-_ ])(comments?|comment-respond|respond|cookie|consent|gdpr|banner|newsletter|share|"
     r"sharing|social|related|sidebar|breadcrumbs?|subscribe|signup|promo|advert|ads|footer|"
     r"navbar|navigation|masthead|toolbar|skip-link)($|[-_ ])",
+    re.IGNORECASE,
+)
+# Ids that name a piece of furniture as a whole. Other ids are no evidence: inside
+# content they come from headings and API names ("related-work", "set_cookie").
+_FURNITURE_ID = re.compile(
+    r"^(site-|page-|main-|primary-)?(comments?|respond|sidebar|secondary|colophon|masthead|"
+    r"footer|header|nav|navigation|menu|breadcrumbs?|newsletter|share|social|related-posts|"
+    r"cookie-(notice|banner|consent))(-area|-wrapper|-container|-bar)?$",
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -204,8 +214,26 @@ def is_never_text(tag: Tag) -> bool:
     )
 
 
-def furniture_rule(root: Tag) -> Callable[[Tag], bool]:
-    """Whether a tag under ``root`` is page furniture or never text.
+@dataclass(frozen=True)
+class Landmarks:
+    """A page's <h1>, <article>, <main> and [role=main] elements, found in one pass."""
+
+    h1: list[Tag]
+    articles: list[Tag]
+    mains: list[Tag]
+    role_mains: list[Tag]
+
+
+def landmarks(soup: BeautifulSoup) -> Landmarks:
+    found = Landmarks([], [], [], [])
+    kinds = {"h1": found.h1, "article": found.articles, "main": found.mains}
+    for tag in soup.find_all(lambda tag: tag.name in kinds or tag.get("role") == "main"):
+        kinds.get(tag.name, found.role_mains).append(tag)
+    return found
+
+
+def furniture_rule(marks: Landmarks) -> Callable[[Tag], bool]:
+    """Whether a tag is page furniture or never text.
 
     Navigation, sidebars, footers, comment sections, banners and menus are furniture,
     by tag, ARIA role or class words. A <header> holding an <h1> is kept: inside an
@@ -214,8 +242,8 @@ def furniture_rule(root: Tag) -> Callable[[Tag], bool]:
     them). Which elements hold those is found in one climb up from each, so deeply
     nested pages stay linear.
     """
-    above_h1 = _ancestors_of(root.find_all("h1"))
-    above_main = _ancestors_of(root.find_all("main") + root.find_all(attrs={"role": "main"}))
+    above_h1 = _ancestors_of(marks.h1)
+    above_main = _ancestors_of(marks.mains + marks.role_mains)
 
     def is_furniture(tag: Tag) -> bool:
         if is_never_text(tag):
@@ -227,8 +255,10 @@ def furniture_rule(root: Tag) -> Callable[[Tag], bool]:
             return True
         if tag.name in _MAIN_CONTAINERS or role == "main" or id(tag) in above_main:
             return False
-        words = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
-        return bool(words.strip() and _FURNITURE_WORDS.search(words))
+        classes = " ".join(tag.get("class") or [])
+        return bool(
+            _FURNITURE_WORDS.search(classes) or _FURNITURE_ID.match(str(tag.get("id") or ""))
+        )
 
     return is_furniture
 
@@ -253,16 +283,18 @@ def main_content(soup: BeautifulSoup) -> MainContent:
     outside links minus text inside links.
     """
     root = soup.body or soup
-    skip = furniture_rule(soup)
-    element = _main_element(soup, root, _weights(root, skip))
-    return MainContent(element, visible_text(element, skip))
+    marks = landmarks(soup)
+    weights = _weights(root, furniture_rule(marks))
+    element = _main_element(marks, root, weights)
+    # Every element the weighing walk entered has a weight: the rest is furniture.
+    return MainContent(element, visible_text(element, lambda tag: id(tag) not in weights))
 
 
-def _main_element(soup: BeautifulSoup, root: Tag, weights: dict[int, int]) -> Tag:
-    articles = [tag for tag in soup.find_all("article") if weights.get(id(tag), 0) > 0]
+def _main_element(marks: Landmarks, root: Tag, weights: dict[int, int]) -> Tag:
+    articles = [tag for tag in marks.articles if weights.get(id(tag), 0) > 0]
     if articles:
         return max(articles, key=lambda tag: weights[id(tag)])
-    for found in (soup.find_all("main"), soup.find_all(attrs={"role": "main"})):
+    for found in (marks.mains, marks.role_mains):
         heavy = [tag for tag in found if weights.get(id(tag), 0) > 0]
         if heavy:
             return heavy[0]
@@ -284,12 +316,14 @@ def _densest(root: Tag, weights: dict[int, int]) -> Tag:
 def _weights(root: Tag, skip: Callable[[Tag], bool]) -> dict[int, int]:
     """Each visible element's text outside links minus its text inside links, by id.
 
-    Skipped elements are left out (and weigh nothing); one iterative post-order walk.
+    Skipped elements are left out (and weigh nothing), and so is an <aside> outside
+    every <article>, <main> and [role=main]. One iterative post-order walk.
     """
     weights: dict[int, int] = {}
-    stack: list[tuple[Tag | NavigableString, bool, bool]] = [(root, False, False)]
+    # (node, inside a link, inside a landmark, children done)
+    stack: list[tuple[Tag | NavigableString, bool, bool, bool]] = [(root, False, False, False)]
     while stack:
-        node, in_link, done = stack.pop()
+        node, in_link, in_landmark, done = stack.pop()
         if isinstance(node, NavigableString):
             if type(node) is NavigableString and node.parent is not None:
                 size = len(node.strip())
@@ -297,9 +331,10 @@ def _weights(root: Tag, skip: Callable[[Tag], bool]) -> dict[int, int]:
         elif done:
             if node is not root:
                 weights[id(node.parent)] += weights[id(node)]
-        elif node is root or not skip(node):
+        elif node is root or not (skip(node) or (node.name == "aside" and not in_landmark)):
             weights[id(node)] = 0
-            stack.append((node, in_link, True))
-            inside = in_link or node.name == "a"
-            stack.extend((child, inside, False) for child in reversed(node.contents))
+            stack.append((node, in_link, in_landmark, True))
+            link = in_link or node.name == "a"
+            landmark = in_landmark or node.name in ("article", "main") or node.get("role") == "main"
+            stack.extend((child, link, landmark, False) for child in reversed(node.contents))
     return weights

@@ -154,3 +154,15 @@ def test_every_sample_text_article_ends_before_its_trailer(taxonomy, samples):
         [doc] = read_source(path, taxonomy).documents
         for trailer in ("Leave a Reply", "Newsletter", "Akismet", "\n  1. "):
             assert trailer not in doc.body, (path.name, trailer)
+
+
+def test_breadcrumb_trail_is_the_last_line_of_the_body(tmp_path, taxonomy):
+    path = tmp_path / "classes.html"
+    path.write_text(
+        '<body><ul><li class="nav-item nav-item-1"><a href="index.html">The Python Tutorial</a>'
+        ' &#187;</li></ul><div role="main"><h1>9. Classes</h1><p>Classes bundle data.</p></div>',
+        "utf-8",
+    )
+    [doc] = read_source(path, taxonomy).documents
+    assert doc.body == "9. Classes\nClasses bundle data.\nThe Python Tutorial"
+    assert doc.summary == "9. Classes Classes bundle data."  # the trail is not a summary

@@ -104,17 +104,35 @@ def test_heaviest_article_wins_over_a_teaser_article():
     assert main_text(page).startswith("Real story\nWords of the story.")
 
 
-def test_empty_article_falls_back_to_main():
-    page = "<body><article></article><main><p>The story lives here.</p></main></body>"
-    assert main_text(page) == "The story lives here."
-
-
-def test_role_main_is_kept_even_under_a_wrapper_with_furniture_words():
-    page = (
-        '<body><div class="footer-sticky-wrapper"><div role="main"><p>Story.</p></div></div>'
-        "<footer>Footer</footer></body>"
-    )
-    assert main_text(page) == "Story."
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        pytest.param(
+            "<body><article></article><main><p>The story lives here.</p></main></body>",
+            "The story lives here.",
+            id="empty article falls back to main",
+        ),
+        pytest.param(
+            '<body><div class="footer-sticky-wrapper"><div role="main"><p>Story.</p></div></div>'
+            "<footer>Footer</footer></body>",
+            "Story.",
+            id="role=main is kept under a wrapper with furniture words",
+        ),
+        pytest.param(
+            "<body><aside><p>Popular this week</p></aside><div role='main'><p>Claim.</p>"
+            "<aside class='footnote'><p>[1] The source.</p></aside></div></body>",
+            "Claim.\n[1] The source.",
+            id="an aside inside the main content is content, outside it is not",
+        ),
+        pytest.param(
+            "<body><main><p>Story.</p><div id='comments'><p>A reader writes.</p></div></main>",
+            "Story.",
+            id="ids that name furniture are furniture",
+        ),
+    ],
+)
+def test_main_content_choice(page, expected):
+    assert main_text(page) == expected
 
 
 @pytest.mark.parametrize(
@@ -149,9 +167,22 @@ def test_heading_permalinks_are_dropped_from_text_and_headings():
 def test_headings_are_in_order_and_only_from_the_main_content():
     page = (
         "<body><nav><h2>Menu</h2></nav><article><h1>Title</h1><p>x</p><h2>Part one</h2>"
-        "<h3>Detail <em>here</em></h3><aside><h4>Related</h4></aside></article></body>"
+        "<h3>Detail <em>here</em></h3><aside class='related-posts'><h4>Related</h4></aside>"
+        "</article></body>"
     )
     assert main_content(parse_html(page)).text.headings == ("Title", "Part one", "Detail here")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<section id="related-work"><h2>Related work</h2><p>Earlier studies.</p></section>',
+        '<section id="editing-and-navigation"><h2>Editing and Navigation</h2><p>K.</p></section>',
+        '<dl><dt id="http.cookiejar.CookieJar.set_cookie">set_cookie(c)</dt><dd>Sets.</dd></dl>',
+    ],
+)
+def test_ids_made_from_headings_or_api_names_are_not_furniture(content):
+    assert main_text(f"<body><main>{content}</main></body>") == html_to_text(content)
 
 
 def test_a_heading_inside_a_heading_is_one_heading():

@@ -3,7 +3,7 @@
 import pytest
 
 from index.extract import parse_html
-from index.html_page import extract_article, linked_data, strip_site_suffix
+from index.html_page import extract_article, linked_data, page_head, strip_site_suffix
 
 
 def page(head: str = "", body: str = "<article><p>Story.</p></article>"):
@@ -113,4 +113,35 @@ def test_linked_data_prefers_an_article_to_the_web_page():
         '<script type="application/ld+json">[{"@type": "WebPage", "name": "page"},'
         '{"@type": "BlogPosting", "name": "post"}]</script>'
     )
-    assert linked_data(soup)["name"] == "post"
+    assert linked_data(page_head(soup))["name"] == "post"
+
+
+def test_breadcrumb_trail_stops_at_the_current_page():
+    body = (
+        '<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li>'
+        '<li><a href="/guides/">Guides</a></li><li class="active">Install</li>'
+        '<li><a href="/edit">Edit on GitHub</a></li></ol></nav><article><p>Story.</p></article>'
+    )
+    assert page("", body).trail == ("Home", "Guides")
+
+
+def test_json_ld_breadcrumb_list_gives_the_trail_without_the_page():
+    head = (
+        '<script type="application/ld+json">{"@type": "BreadcrumbList", "itemListElement": ['
+        '{"@type": "ListItem", "position": 2, "name": "News"},'
+        '{"@type": "ListItem", "position": 1, "item": {"name": "Example Research"}},'
+        '{"@type": "ListItem", "position": 3, "name": "Quiet Qubits"}]}</script>'
+    )
+    assert page(head).trail == ("Example Research", "News")
+
+
+def test_sphinx_related_bar_gives_the_ancestors_once():
+    related = (
+        '<div class="related" role="navigation"><ul><li><a href="/">Python</a> &#187;</li>'
+        '<li class="nav-item nav-item-1"><a href="index.html">The Python Tutorial</a> &#187;</li>'
+        '<li class="nav-item nav-item-this"><a href="">9. Classes</a></li></ul></div>'
+    )
+    body = f'{related}<div role="main"><h1>9. Classes</h1><p>Text.</p></div>{related}'
+    article = page("", body)
+    assert article.trail == ("The Python Tutorial",)
+    assert "Python" not in article.text.replace("The Python Tutorial", "")
