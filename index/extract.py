@@ -29,7 +29,7 @@ _NEVER_TEXT = frozenset(
 )
 # Page furniture around (or inside) an article's main content. An <aside> is furniture
 # only outside the page's <article>, <main> and [role=main]: inside one it is a footnote,
-# a note or a pull quote (see _weights).
+# a note or a pull quote (see furniture_rule).
 _FURNITURE = frozenset(["nav", "header", "footer", "menu", "dialog"])
 _FURNITURE_ROLES = frozenset(
     [
@@ -232,21 +232,23 @@ def landmarks(soup: BeautifulSoup) -> Landmarks:
     return found
 
 
-def furniture_rule(marks: Landmarks) -> Callable[[Tag], bool]:
-    """Whether a tag is page furniture or never text.
+def furniture_rule(marks: Landmarks) -> Callable[[Tag, bool], bool]:
+    """Whether a tag is page furniture or never text, given whether it lies inside an
+    <article>, <main> or [role=main].
 
     Navigation, sidebars, footers, comment sections, banners and menus are furniture,
     by tag, ARIA role or class words. A <header> holding an <h1> is kept: inside an
-    article it is the headline. Class words never remove an element that holds the
-    page's <main> or [role=main] (<article> is left out: comment lists are made of
-    them). Which elements hold those is found in one climb up from each, so deeply
-    nested pages stay linear.
+    article it is the headline. An <aside> is furniture outside those landmarks; inside
+    one it is a footnote or a note, even one docutils calls a "sidebar". Class words
+    never remove an element that holds the page's <main> or [role=main] (<article> is
+    left out: comment lists are made of them). Which elements hold those is found in
+    one climb up from each, so deeply nested pages stay linear.
     """
     above_h1 = _ancestors_of(marks.h1)
     above_main = _ancestors_of(marks.mains + marks.role_mains)
 
-    def is_furniture(tag: Tag) -> bool:
-        if is_never_text(tag):
+    def is_furniture(tag: Tag, in_landmark: bool) -> bool:
+        if is_never_text(tag) or (tag.name == "aside" and not in_landmark):
             return True
         if tag.name in _FURNITURE:
             return not (tag.name == "header" and id(tag) in above_h1)
@@ -255,7 +257,9 @@ def furniture_rule(marks: Landmarks) -> Callable[[Tag], bool]:
             return True
         if tag.name in _MAIN_CONTAINERS or role == "main" or id(tag) in above_main:
             return False
-        classes = " ".join(tag.get("class") or [])
+        classes = " ".join(
+            word for word in tag.get("class") or [] if tag.name != "aside" or word != "sidebar"
+        )
         return bool(
             _FURNITURE_WORDS.search(classes) or _FURNITURE_ID.match(str(tag.get("id") or ""))
         )
@@ -313,11 +317,10 @@ def _densest(root: Tag, weights: dict[int, int]) -> Tag:
     return node
 
 
-def _weights(root: Tag, skip: Callable[[Tag], bool]) -> dict[int, int]:
+def _weights(root: Tag, skip: Callable[[Tag, bool], bool]) -> dict[int, int]:
     """Each visible element's text outside links minus its text inside links, by id.
 
-    Skipped elements are left out (and weigh nothing), and so is an <aside> outside
-    every <article>, <main> and [role=main]. One iterative post-order walk.
+    Skipped elements are left out (and weigh nothing); one iterative post-order walk.
     """
     weights: dict[int, int] = {}
     # (node, inside a link, inside a landmark, children done)
@@ -331,7 +334,7 @@ def _weights(root: Tag, skip: Callable[[Tag], bool]) -> dict[int, int]:
         elif done:
             if node is not root:
                 weights[id(node.parent)] += weights[id(node)]
-        elif node is root or not (skip(node) or (node.name == "aside" and not in_landmark)):
+        elif node is root or not skip(node, in_landmark):
             weights[id(node)] = 0
             stack.append((node, in_link, in_landmark, True))
             link = in_link or node.name == "a"

@@ -120,8 +120,9 @@ def test_heaviest_article_wins_over_a_teaser_article():
         ),
         pytest.param(
             "<body><aside><p>Popular this week</p></aside><div role='main'><p>Claim.</p>"
-            "<aside class='footnote'><p>[1] The source.</p></aside></div></body>",
-            "Claim.\n[1] The source.",
+            "<aside class='footnote'><p>[1] The source.</p></aside>"
+            "<aside class='sidebar'><p>See also the tutorial.</p></aside></div></body>",
+            "Claim.\n[1] The source.\nSee also the tutorial.",
             id="an aside inside the main content is content, outside it is not",
         ),
         pytest.param(
