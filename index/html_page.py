@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
-from index.extract import main_content, normalise_text
+from index.extract import normalise_text
+from index.main_content import main_content
 
 _TITLE_SEPARATORS = "|\\-\u2013\u2014\u00b7"
 _TITLE_SUFFIX = re.compile(rf"\s+[{_TITLE_SEPARATORS}]\s+[^{_TITLE_SEPARATORS}]{{2,60}}$")

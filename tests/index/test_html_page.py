@@ -5,6 +5,54 @@ import pytest
 from index.extract import parse_html
 from index.html_page import extract_article, linked_data, page_head, strip_site_suffix
 
+PAGE = """<!doctype html><html><head><title>Quiet Qubits | Example Research News</title>
+<meta name="author" content="Ada Example"></head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<aside class="sidebar"><h2>Popular</h2><p>Other story</p></aside>
+<article><header><h1>Quiet Qubits</h1><time datetime="2024-02-01">1 Feb</time></header>
+<p>The story itself.</p><div class="share-bar">Share on social</div>
+<section id="comments"><h2>Leave a Reply</h2><form><textarea></textarea></form></section>
+</article><footer>© Example Research</footer></body></html>"""
+
+
+def test_article_keeps_headline_and_story_only():
+    page = extract_article(parse_html(PAGE))
+    assert page.title == "Quiet Qubits"
+    assert page.text == "Quiet Qubits\n1 Feb\nThe story itself."
+    assert page.published == "2024-02-01"
+    assert page.authors == ("Ada Example",)
+
+
+def test_page_without_article_or_main_uses_body_minus_furniture():
+    page = extract_article(parse_html(PAGE.replace("article>", "div>")))
+    assert "The story itself." in page.text
+    for furniture in ("Home", "Popular", "Share on social", "Leave a Reply", "©"):
+        assert furniture not in page.text
+
+
+def test_title_falls_back_to_head_title_without_site_name():
+    markup = "<html><head><title>Quiet Qubits — Example Research</title></head><body>x</body>"
+    assert extract_article(parse_html(markup)).title == "Quiet Qubits"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Headline | Site", "Headline"),
+        ("Headline - Example Research", "Headline"),
+        ("Headline — Site", "Headline"),
+        ("Deep learning: what comes next", "Deep learning: what comes next"),
+        ("Self-healing networks", "Self-healing networks"),
+        ("Headline · Site", "Headline"),
+        (
+            "json — JSON encoder and decoder — Python 3.11.2 documentation",
+            "json — JSON encoder and decoder",
+        ),
+    ],
+)
+def test_site_suffix_is_removed_from_head_titles(title, expected):
+    assert strip_site_suffix(title) == expected
+
 
 def page(head: str = "", body: str = "<article><p>Story.</p></article>"):
     return extract_article(parse_html(f"<html><head>{head}</head><body>{body}</body></html>"))
@@ -33,21 +81,6 @@ def test_known_site_name_is_the_only_suffix_removed():
         "<title>Deep learning - what comes next · Example News</title>"
     )
     assert page(head).title == "Deep learning - what comes next"
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("Headline | Site", "Headline"),
-        ("Headline · Site", "Headline"),
-        (
-            "json — JSON encoder and decoder — Python 3.11.2 documentation",
-            "json — JSON encoder and decoder",
-        ),
-    ],
-)
-def test_site_suffixes(title, expected):
-    assert strip_site_suffix(title) == expected
 
 
 def test_json_ld_gives_date_authors_and_keywords():
