@@ -11,7 +11,6 @@ from pathlib import Path
 from index.errors import SourceError
 
 AREA_TAXONOMY = "msr-research-area"
-CLASS_PREFIX = AREA_TAXONOMY + "-"
 # Taxonomies whose terms WordPress writes into class_list as "<taxonomy>-<slug>".
 KNOWN_TAXONOMIES = (
     AREA_TAXONOMY,
@@ -58,18 +57,11 @@ class Taxonomy:
         """The known name, or a readable one made from the slug itself."""
         return self.by_slug.get(slug) or readable_slug(slug)
 
-    def areas_from_class_list(self, class_list: list[str]) -> list[str]:
-        return [
-            self.name_for_slug(slug)
-            for taxonomy, slug in self.class_terms(class_list)
-            if taxonomy == AREA_TAXONOMY
-        ]
-
     def term(self, taxonomy: str, key: int | str) -> Term | None:
         """The known term with this id or slug, in any taxonomy."""
         if taxonomy != AREA_TAXONOMY:
             return self.others.get((taxonomy, key))
-        name = self.by_id.get(key) if isinstance(key, int) else self.by_slug.get(key)
+        name = self.name_for_id(key) if isinstance(key, int) else self.by_slug.get(key)
         return Term(taxonomy, name, "" if isinstance(key, int) else key) if name else None
 
     def class_terms(self, class_list: Iterable[object]) -> Iterator[tuple[str, str]]:

@@ -185,16 +185,6 @@ def test_class_list_may_arrive_as_a_json_object(read, seed):
     assert doc.areas == ("Computer vision",)
 
 
-def test_class_list_slug_is_split_at_the_longest_taxonomy_name(taxonomy):
-    table = taxonomy_from_terms(
-        [{"id": 1, "name": "Applied", "slug": "applied", "taxonomy": "msr-research-area-type"}]
-    )
-    assert list(table.class_terms(["msr-research-area-type-applied", "msr-locale-en_us"])) == [
-        ("msr-research-area-type", "applied"),
-        ("msr-locale", "en_us"),
-    ]
-
-
 def test_seed_locale_lab_and_group_type(read, seed):
     [doc] = read(seed).documents
     assert doc.locale == "en_us"  # msr-locale-en_us in class_list
