@@ -94,7 +94,7 @@ class Taxonomy:
 
 def readable_slug(slug: str) -> str:
     """'robotics-autonomy' -> 'Robotics autonomy'."""
-    return slug.replace("-", " ").replace("_", " ").strip().capitalize()
+    return slug.replace("-", " ").strip().capitalize()
 
 
 def taxonomy_from_terms(terms: list[dict], source: str | None = None) -> Taxonomy:
