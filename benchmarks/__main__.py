@@ -2,10 +2,11 @@
 
 import sys
 
-from benchmarks import hostile_queries, inference, inference_cost, relevance, typos
+from benchmarks import extraction, hostile_queries, inference, inference_cost, relevance, typos
 
 BENCHMARKS = (
     hostile_queries.main,
+    extraction.main,
     relevance.main,
     typos.main,
     inference.main,

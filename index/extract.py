@@ -1,4 +1,4 @@
-"""Pure functions that turn page markup and article text into clean, indexable text."""
+"""Pure functions that turn page markup into clean, indexable text and headings."""
 
 import html
 import re
@@ -27,16 +27,10 @@ _NEVER_TEXT = frozenset(
         "canvas",
     ]
 )
-# Page furniture around (or inside) an article's main content.
-_FURNITURE = frozenset(["nav", "aside", "header", "footer", "menu", "dialog"])
 _HIDDEN_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"})
-# Class or id words that mark comments, banners, share bars and sidebars.
-_FURNITURE_WORDS = re.compile(
-    r"(^|[-_ ])(comments?|comment-respond|respond|cookie|consent|banner|newsletter|share|"
-    r"sharing|social|related|sidebar|breadcrumbs?|subscribe|signup|promo|advert|ads)($|[-_ ])",
-    re.IGNORECASE,
-)
-_BLOCKS = frozenset(
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_BLOCKS = _HEADINGS | frozenset(
     [
         "p",
         "div",
@@ -49,12 +43,6 @@ _BLOCKS = frozenset(
         "dl",
         "dt",
         "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
         "br",
         "tr",
         "table",
@@ -69,13 +57,24 @@ _BLOCKS = frozenset(
         "th",
     ]
 )
-_MAIN_CONTAINERS = frozenset({"html", "body", "article", "main"})
 _BACK_LINK = re.compile(r"^\s*(return|back) to\b", re.IGNORECASE)
+# "¶", "#" or "§" as a link's whole text: a heading's permalink, not words.
+_PERMALINK = re.compile(r"^[\s¶#§]*$")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
-_TITLE_SUFFIX = re.compile(r"\s+[|\-\u2013\u2014\u00b7]\s+[^|\-\u2013\u2014\u00b7]{2,60}$")
 _URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.IGNORECASE)
 _BLOCK_END = object()
+_HEADING_END = object()
+
+
+@dataclass(frozen=True)
+class PageText:
+    """Visible text, a line per block, and the text of each h1-h6 in it, in order."""
+
+    text: str
+    headings: tuple[str, ...] = ()
+    # The first <h1>'s text: a page's headline.
+    headline: str = ""
 
 
 def parse_html(markup: str | bytes) -> BeautifulSoup:
@@ -92,23 +91,36 @@ def html_to_text(markup: str) -> str:
     Leaves out scripts, buttons, forms, screen-reader labels ("(opens in new tab)") and
     "Return to ..." back-links, which are navigation, not content.
     """
+    return fragment_text(markup).text
+
+
+def fragment_text(markup: str) -> PageText:
+    """Text and headings of an HTML fragment (a WordPress ``content.rendered``)."""
     if "<" not in markup and "&" not in markup:
-        return normalise_text(markup)
+        return PageText(normalise_text(markup))
     return visible_text(parse_html(markup), is_never_text)
 
 
-def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> str:
+def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> PageText:
     """The text under ``root`` without the elements ``skip`` names, a line per block.
 
     One iterative walk that changes nothing: deep nesting costs neither recursion nor
-    the quadratic time that moving nodes around in a deep tree does.
+    the quadratic time that moving nodes around in a deep tree does. A heading's text
+    is the slice of the output written between its start and its end.
     """
     parts: list[str] = []
+    headings: list[tuple[str, str]] = []
+    starts: list[tuple[int, str]] = []
     stack: list[object] = [root]
     while stack:
         node = stack.pop()
         if node is _BLOCK_END:
             parts.append("\n")
+        elif node is _HEADING_END:
+            start, name = starts.pop()
+            if not starts:  # a heading inside a heading is part of the outer one
+                text = " ".join(normalise_text("".join(parts[start:])).split("\n"))
+                headings.append((name, text))
         elif isinstance(node, NavigableString):
             if type(node) is NavigableString and not _is_url_link_text(node):
                 parts.append(str(node))  # not a comment, doctype or CDATA
@@ -116,8 +128,15 @@ def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> str:
             if node.name in _BLOCKS:
                 parts.append("\n")
                 stack.append(_BLOCK_END)
+            if node.name in _HEADINGS:
+                starts.append((len(parts), node.name))
+                stack.append(_HEADING_END)
             stack.extend(reversed(node.contents))
-    return normalise_text("".join(parts))
+    return PageText(
+        normalise_text("".join(parts)),
+        tuple(text for _, text in headings if text),
+        next((text for name, text in headings if name == "h1" and text), ""),
+    )
 
 
 def _is_url_link_text(text: NavigableString) -> bool:
@@ -133,126 +152,18 @@ def normalise_text(text: str) -> str:
 
 
 def is_never_text(tag: Tag) -> bool:
-    """Scripts, controls, screen-reader-only labels and back-links."""
-    if tag.name in _NEVER_TEXT or tag.has_attr("hidden"):
+    """Scripts, controls, hidden and screen-reader-only labels, back-links, permalinks."""
+    if tag.name in _NEVER_TEXT or tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
         return True
     classes = set(tag.get("class") or [])
-    if classes & _HIDDEN_CLASSES:
+    if classes & _HIDDEN_CLASSES or _HIDDEN_STYLE.search(str(tag.get("style") or "")):
         return True
-    return tag.name == "a" and (
-        "icon-link--reverse" in classes or bool(_BACK_LINK.match(tag.get_text(" ", strip=True)))
-    )
-
-
-def is_page_furniture(tag: Tag) -> bool:
-    """Navigation, sidebars, footers, comment sections, banners; and never-text elements.
-
-    A <header> holding the headline is kept: inside an article it is content.
-    """
-    if is_never_text(tag):
-        return True
-    if tag.name in _FURNITURE:
-        return not (tag.name == "header" and tag.find("h1") is not None)
-    if tag.name in _MAIN_CONTAINERS:
+    if tag.name != "a":
         return False
-    words = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
-    return bool(words.strip() and _FURNITURE_WORDS.search(words))
-
-
-@dataclass(frozen=True)
-class ArticlePage:
-    """What an HTML article page says about itself, before it becomes a Document."""
-
-    title: str
-    text: str
-    description: str
-    published: str
-    modified: str
-    url: str
-    authors: tuple[str, ...]
-
-
-def extract_article(soup: BeautifulSoup) -> ArticlePage:
-    """Title, metadata and main text of a full HTML page, without the page furniture."""
-    h1 = soup.find("h1")
-    head_title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    time_tag = soup.find("time", attrs={"datetime": True})
-    return ArticlePage(
-        title=normalise_text(
-            _meta(soup, "og:title")
-            or (h1.get_text(" ", strip=True) if h1 else "")
-            or strip_site_suffix(head_title)
-        ),
-        text=extract_main_text(soup),
-        description=normalise_text(_meta(soup, "og:description") or _meta(soup, "description")),
-        published=_meta(soup, "article:published_time")
-        or (str(time_tag["datetime"]) if time_tag else ""),
-        modified=_meta(soup, "article:modified_time"),
-        url=_meta(soup, "og:url") or _canonical(soup),
-        authors=tuple(
-            normalise_text(str(m.get("content", "")))
-            for m in soup.find_all("meta", attrs={"name": "author"})
-            if m.get("content")
-        ),
+    # Links cannot nest in lxml's tree, so reading each one's text stays linear.
+    text = tag.get_text(" ", strip=True)
+    return bool(
+        {"icon-link--reverse", "headerlink"} & classes
+        or _BACK_LINK.match(text)
+        or _PERMALINK.match(text)  # also an empty link: there is no text to lose
     )
-
-
-def extract_main_text(soup: BeautifulSoup) -> str:
-    """The text of the page's main content: <article>, <main>, [role=main] or the body."""
-    main = (
-        soup.find("article")
-        or soup.find("main")
-        or soup.find(attrs={"role": "main"})
-        or soup.body
-        or soup
-    )
-    return visible_text(main, is_page_furniture)
-
-
-def strip_site_suffix(title: str) -> str:
-    """'Headline | Site name' -> 'Headline' (also ' - ', ' — ')."""
-    stripped = _TITLE_SUFFIX.sub("", title).strip()
-    return stripped or title.strip()
-
-
-def _meta(soup: BeautifulSoup, name: str) -> str:
-    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-    return str(tag.get("content", "")).strip() if tag else ""
-
-
-def _canonical(soup: BeautifulSoup) -> str:
-    link = soup.find("link", rel="canonical", href=True)
-    return str(link["href"]).strip() if link else ""
-
-
-# Lines that start the site furniture appended after a plain-text story.
-_TRAILER_START = re.compile(
-    r"^\s*(sign up (to|for) (our|the) newsletter|subscribe to (our|the) newsletter|"
-    r"leave a (reply|comment)|\d+ (comments?|responses?|replies)\b|comments? (are )?closed|"
-    r"your email address will not be published|this site uses akismet|"
-    r"share this( article| story)?:?$|related (articles|stories|posts):?$)",
-    re.IGNORECASE,
-)
-# Reader comments are an indented numbered list ("  1. ...") after the story.
-_COMMENT_ITEM = re.compile(r"^\s{2,}1\.\s+\S")
-
-
-def split_text_article(text: str) -> tuple[str, str]:
-    """(headline, story) of a plain-text article: the first line is the headline.
-
-    The story stops where the site's trailer begins: a newsletter box, the comment
-    form or policy, or an indented numbered list of reader comments.
-    """
-    lines = _INVISIBLE.sub("", text).splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        return "", ""
-    headline, rest = normalise_text(lines[0]), lines[1:]
-    trailer = (i for i, line in enumerate(rest) if _is_trailer_start(line))
-    end = next(trailer, len(rest))
-    return headline, normalise_text("\n".join(rest[:end]))
-
-
-def _is_trailer_start(line: str) -> bool:
-    return bool(_TRAILER_START.match(line) or _COMMENT_ITEM.match(line))

@@ -1,54 +1,24 @@
 """Readers: one source file -> Document records, whatever format the file is in."""
 
-import hashlib
-import html
 import json
 import re
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bs4.dammit import UnicodeDammit
-from charset_normalizer import from_bytes
-
-from index.document import Document
+from index.articles import read_html_article, read_text_article
+from index.decoding import as_utf8, decode_text
 from index.errors import SourceError
-from index.extract import extract_article, html_to_text, parse_html, split_text_article
+from index.read_result import ReadResult
 from index.taxonomy import Taxonomy
+from index.wordpress import read_wordpress_export
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-SUMMARY_CHARS = 300
-TITLE_CHARS = 120
 
-WORDPRESS_KINDS = {
-    "msr-group": "group",
-    "msr-project": "project",
-    "msr-research-item": "publication",
-    "msr-blog-post": "blog post",
-    "post": "blog post",
-    "msr-event": "event",
-    "msr-video": "video",
-    "msr-podcast": "podcast",
-    "page": "page",
-}
 _MARKUP_PREAMBLE = re.compile(
     rb"^(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype(?!\s+html)[^>\[]*(?:\[.*?\])?\s*>)+",
     re.DOTALL | re.IGNORECASE,
 )
-# An internal DTD subset (entity definitions) is not HTML; lxml would show it as text.
-_DOCTYPE_SUBSET = re.compile(rb"<!doctype[^>\[]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|[a-z][a-z0-9]*)[\s>/]", re.IGNORECASE)
-_WORDPRESS_KEYS = {"title", "content", "type", "link"}
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    """The documents read from one file, and the parts of it that could not be read."""
-
-    documents: list[Document]
-    errors: list[SourceError] = field(default_factory=list)
 
 
 def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
@@ -56,9 +26,10 @@ def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES)
 
     A ``.json`` file must be JSON; otherwise content that parses as JSON is a WordPress
     export, content that opens with an HTML tag (after any comments or XML declaration)
-    is an HTML article, and anything else is a plain-text article.
+    is an HTML article, and anything else is a plain-text article. UTF-16 and UTF-32
+    files with a byte-order mark are read as the text they are.
     """
-    data = _read_bytes(path, max_bytes)
+    data = as_utf8(_read_bytes(path, max_bytes))
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise SourceError(str(path), "file is empty")
@@ -72,7 +43,7 @@ def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES)
         except SourceError:
             pass  # "[Video] Headline ...": a text article that happens to open with a bracket
     if looks_like_html(stripped):
-        return ReadResult([read_html_article(path, data)])
+        return ReadResult([read_html_article(path, data, taxonomy)])
     return ReadResult([read_text_article(path, data)])
 
 
@@ -114,168 +85,3 @@ def decode_json(data: bytes) -> object:
     except (json.JSONDecodeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise ValueError(f"invalid JSON: {reason}") from error
-
-
-def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> ReadResult:
-    """A WordPress REST object, or a JSON array of them as a list endpoint returns."""
-    items = parsed if isinstance(parsed, list) else [parsed]
-    documents, errors = [], []
-    for position, item in enumerate(items):
-        where = f"{path}[{position}]" if isinstance(parsed, list) else str(path)
-        try:
-            documents.append(wordpress_document(item, taxonomy, str(path)))
-        except SourceError as error:
-            errors.append(SourceError(where, error.reason))
-    if not isinstance(parsed, list) and errors:
-        raise errors[0]
-    return ReadResult(documents, errors)
-
-
-def wordpress_document(item: object, taxonomy: Taxonomy, source: str) -> Document:
-    """One WordPress REST object as a Document."""
-    if not isinstance(item, dict) or not _WORDPRESS_KEYS & item.keys():
-        raise SourceError(source, "not a WordPress REST object (no title, content, type or link)")
-    post_type = str(item.get("type") or "post")
-    if not isinstance(item.get("id"), int | str) or item.get("id") == "":
-        raise SourceError(source, "WordPress object has no id")
-    title = html_to_text(_rendered(item.get("title")))
-    if not title:
-        raise SourceError(source, "WordPress object has no title")
-    excerpt = html_to_text(_rendered(item.get("excerpt")))
-    parts = [_rendered(item.get("content"))]
-    parts += [_text(tab.get("content")) for tab in _dicts(item.get("tab-content"))]
-    parts.append(_rendered(item.get("excerpt")))
-    body = "\n".join(text for text in map(html_to_text, parts) if text)
-    return Document(
-        id=f"wp:{post_type}:{item['id']}",
-        url=web_url(item.get("link")),
-        title=title,
-        kind=WORDPRESS_KINDS.get(post_type, post_type.removeprefix("msr-").replace("-", " ")),
-        body=body,
-        summary=_summary(excerpt or body),
-        areas=tuple(_unique(wordpress_areas(item, taxonomy))),
-        people=tuple(
-            _unique(
-                html.unescape(_text(person.get("display_name"))).strip()
-                for person in _dicts(item.get("related-researchers"))
-            )
-        ),
-        published=parse_date(item.get("date_gmt"), utc=True) or parse_date(item.get("date")),
-        modified=parse_date(item.get("modified_gmt"), utc=True) or parse_date(item.get("modified")),
-        source=source,
-    )
-
-
-def wordpress_areas(item: dict, taxonomy: Taxonomy) -> Iterator[str]:
-    """Area names from ``research-area`` term ids, then from ``class_list`` slugs."""
-    term_ids = item.get("research-area")
-    for term_id in term_ids if isinstance(term_ids, list) else []:
-        if isinstance(term_id, int) and (name := taxonomy.name_for_id(term_id)):
-            yield name
-    class_list = item.get("class_list") or []
-    if isinstance(class_list, dict):
-        class_list = list(class_list.values())
-    if isinstance(class_list, list):
-        yield from taxonomy.areas_from_class_list(class_list)
-
-
-def read_html_article(path: Path, data: bytes) -> Document:
-    """An HTML news article: main content only, metadata from the page's head."""
-    data = _DOCTYPE_SUBSET.sub(b"", data[:65536], count=1) + data[65536:]
-    page = extract_article(parse_html(decode_html(data)))
-    if not page.text:
-        raise SourceError(str(path), "HTML page has no text in its main content")
-    return Document(
-        id=_file_id(path),
-        url=web_url(page.url),
-        title=page.title or _first_line(page.text),
-        kind="article",
-        body=page.text,
-        summary=_summary(page.description or page.text),
-        people=tuple(_unique(page.authors)),
-        published=parse_date(page.published),
-        modified=parse_date(page.modified),
-        source=str(path),
-    )
-
-
-def read_text_article(path: Path, data: bytes) -> Document:
-    """A plain-text article: the headline on the first line, then the story."""
-    headline, story = split_text_article(decode_text(data))
-    if not headline:
-        raise SourceError(str(path), "text article has no headline")
-    return Document(
-        id=_file_id(path),
-        url="",
-        title=headline,
-        kind="article",
-        body=story,
-        summary=_summary(story),
-        source=str(path),
-    )
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it is, else the most likely charset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", errors="replace")
-
-
-def decode_html(data: bytes) -> str:
-    """HTML bytes decoded by their declared charset, else by detection."""
-    dammit = UnicodeDammit(data, is_html=True)
-    return dammit.unicode_markup if dammit.unicode_markup is not None else decode_text(data)
-
-
-def web_url(value: object) -> str:
-    """``value`` if it is an http(s) URL; anything else (javascript:, data:) is dropped."""
-    url = str(value or "").strip()
-    return url if re.match(r"^https?://[^\s<>\"]+$", url, re.IGNORECASE) else ""
-
-
-def parse_date(value: object, utc: bool = False) -> datetime | None:
-    """An ISO 8601 date as a timezone-aware UTC datetime; None when absent or unreadable."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _rendered(value: object) -> str:
-    return _text(value.get("rendered") if isinstance(value, dict) else value)
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _dicts(value: object) -> list[dict]:
-    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
-
-
-def _unique(values: Iterator[str] | tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys(value for value in values if value))
-
-
-def _summary(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= SUMMARY_CHARS:
-        return flat
-    return flat[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _first_line(text: str) -> str:
-    line = text.split("\n", 1)[0]
-    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-def _file_id(path: Path) -> str:
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
-    return f"article:{path.stem}:{digest}"

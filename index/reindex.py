@@ -2,6 +2,7 @@
 
 import fcntl
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from index.area_guesses import (
 )
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError, SourceError
+from index.read_result import Skipped
 from index.readers import MAX_FILE_BYTES, read_source
 from index.schema import document_fields, document_from_stored
 from index.sources import is_under, remember, remembered_sources, source_files
@@ -42,6 +44,8 @@ class Scan:
     protected: set[str]
     # Remembered sources that no longer exist.
     missing: list[str] = field(default_factory=list)
+    # Items left out on purpose (drafts, password-protected); an indexed copy is removed.
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,20 @@ class ReindexReport:
     removed: list[Document] = field(default_factory=list)
     unchanged: int = 0
     failed: list[SourceError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def summary_line(self) -> str:
-        return (
+        """'added 3, updated 1, removed 0, unchanged 32, failed 1', and the skipped items
+        by reason when there are any: ', skipped 2 (not published 1, password-protected 1)'."""
+        line = (
             f"added {len(self.added)}, updated {len(self.updated)}, "
             f"removed {len(self.removed)}, unchanged {self.unchanged}, failed {len(self.failed)}"
         )
+        if not self.skipped:
+            return line
+        reasons = Counter(item.reason for item in self.skipped)
+        counts = ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items()))
+        return f"{line}, skipped {len(self.skipped)} ({counts})"
 
     @property
     def changed(self) -> bool:
@@ -95,6 +107,7 @@ def scan(
     documents: dict[str, Document] = {}
     failed: list[SourceError] = []
     protected: set[str] = set()
+    skipped: list[Skipped] = []
     files = [path for path in list_files(roots) if os.path.realpath(path) != taxonomy.source]
     for path in progress(files):
         try:
@@ -112,8 +125,13 @@ def scan(
             protected.add(str(path))
         for doc in result.documents:
             documents[doc.id] = _newer(documents.get(doc.id), doc)
+        skipped.extend(result.skipped)
     missing = [root for root in roots if not os.path.exists(root)]
-    return Scan(documents, failed, protected, missing)
+    for item in skipped:
+        found = documents.get(item.doc_id)
+        if found and not _published_later(found, item):
+            del documents[item.doc_id]
+    return Scan(documents, failed, protected, missing, skipped)
 
 
 def settle_missing(found: Scan, indexed: dict[str, Document]) -> Scan:
@@ -125,7 +143,12 @@ def settle_missing(found: Scan, indexed: dict[str, Document]) -> Scan:
     files = {doc.source for doc in indexed.values()}
     folders = [root for root in found.missing if root not in files]
     failures = [SourceError(root, "folder not found; its documents are kept") for root in folders]
-    return Scan(found.documents, found.failed + failures, found.protected | set(folders))
+    return Scan(
+        found.documents,
+        found.failed + failures,
+        found.protected | set(folders),
+        skipped=found.skipped,
+    )
 
 
 def list_files(roots: list[str]) -> list[Path]:
@@ -144,6 +167,12 @@ def _newer(current: Document | None, candidate: Document) -> Document:
     if candidate.modified and (not current.modified or candidate.modified > current.modified):
         return candidate
     return current
+
+
+def _published_later(doc: Document, skipped: Skipped) -> bool:
+    # The same item exported twice, published and as a draft: the later revision wins,
+    # and on a tie (or without dates) it stays out of the index.
+    return bool(doc.modified and skipped.modified and doc.modified > skipped.modified)
 
 
 def indexed_documents(ix: Index) -> dict[str, Document]:
@@ -174,15 +203,22 @@ def plan(indexed: dict[str, Document], found: Scan) -> ReindexReport:
         for doc_id, doc in indexed.items()
         if doc_id not in found.documents and doc_id not in kept
     ]
-    return ReindexReport(added, updated, removed, unchanged, found.failed)
+    return ReindexReport(added, updated, removed, unchanged, found.failed, found.skipped)
 
 
 def kept_documents(indexed: dict[str, Document], found: Scan) -> dict[str, Document]:
-    """Indexed documents not seen this time whose source failed: they stay as they are."""
+    """Indexed documents not seen this time whose source failed: they stay as they are.
+
+    Not those withdrawn (now a draft or password-protected), even if their file also
+    had a bad element: a withdrawn page must leave the index.
+    """
+    withdrawn = {item.doc_id for item in found.skipped} - found.documents.keys()
     return {
         doc_id: doc
         for doc_id, doc in indexed.items()
-        if doc_id not in found.documents and is_under(doc.source, found.protected)
+        if doc_id not in found.documents
+        and doc_id not in withdrawn
+        and is_under(doc.source, found.protected)
     }
 
 

@@ -115,6 +115,8 @@ def progress_bar(files: list[Path]) -> Iterator[Path]:
 def _print_report(report: ReindexReport, dry_run: bool) -> None:
     for error in report.failed:
         click.echo(f"failed: {error.path}: {error.reason}", err=True)
+    for item in report.skipped:
+        click.echo(f"skipped: {item.path}: {item.describe()}", err=True)
     if dry_run:
         for verb, docs in (
             ("add", report.added),

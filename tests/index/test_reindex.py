@@ -197,3 +197,64 @@ def test_taxonomy_file_among_the_sources_is_not_read_as_pages(tmp_path, group_se
     (folder / "research-area.json").write_text(json.dumps(terms), "utf-8")
     report = reindex(tmp_path / "ix", load_taxonomy(folder / "research-area.json"), [str(folder)])
     assert report.summary_line() == "added 1, updated 0, removed 0, unchanged 0, failed 0"
+
+
+def set_status(export, position: int, **fields) -> dict:
+    """Change one object of a list export in place, as an editor's re-export would."""
+    items = json.loads(export.read_text("utf-8"))
+    items[position].update(fields)
+    export.write_text(json.dumps(items), "utf-8")
+    return items[position]
+
+
+def test_draft_and_protected_items_are_skipped_counted_and_not_failures(tmp_path, taxonomy, corpus):
+    export = corpus / "wordpress" / "list-export-page1.json"
+    set_status(export, 0, status="draft")
+    set_status(export, 1, content={"rendered": "", "protected": True})
+    report = reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    assert report.summary_line() == (
+        "added 34, updated 0, removed 0, unchanged 0, failed 0, "
+        "skipped 2 (not published 1, password-protected 1)"
+    )
+    assert [(s.path, s.doc_id) for s in report.skipped] == [
+        (f"{export}[0]", "wp:msr-blog-post:900013"),
+        (f"{export}[1]", "wp:msr-event:900014"),
+    ]
+
+
+def test_published_item_that_becomes_a_draft_leaves_the_index(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    set_status(corpus / "wordpress" / "list-export-page1.json", 0, status="draft")
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert [doc.id for doc in report.removed] == ["wp:msr-blog-post:900013"]
+    assert "wp:msr-blog-post:900013" not in ids(tmp_path / "ix")
+
+
+def test_draft_leaves_the_index_even_when_its_file_has_a_bad_element(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    export = corpus / "wordpress" / "list-export-page1.json"
+    set_status(export, 0, status="private")
+    export.write_text(export.read_text("utf-8")[:-1] + ', "oops"]', "utf-8")
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert [doc.id for doc in report.removed] == ["wp:msr-blog-post:900013"]
+    assert len(report.failed) == 1
+
+
+def test_full_reindex_drops_a_draft_too(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    set_status(corpus / "wordpress" / "list-export-page1.json", 0, status="draft")
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)], full=True)
+    assert "wp:msr-blog-post:900013" not in ids(tmp_path / "ix")
+
+
+@pytest.mark.parametrize(
+    ("draft_modified", "indexed"), [("2019-10-01", True), ("2030-01-01", False)]
+)
+def test_of_a_draft_and_a_published_copy_the_later_revision_wins(
+    tmp_path, taxonomy, corpus, draft_modified, indexed
+):
+    items = json.loads((corpus / "wordpress" / "list-export-page1.json").read_text("utf-8"))
+    draft = dict(items[0], status="draft", modified_gmt=f"{draft_modified}T00:00:00")
+    (corpus / "wordpress" / "draft.json").write_text(json.dumps(draft), "utf-8")
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])  # published copy: 2019-10-04
+    assert ("wp:msr-blog-post:900013" in ids(tmp_path / "ix")) is indexed

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from index.errors import SourceError
-from index.taxonomy import load_taxonomy
+from index.taxonomy import load_taxonomy, taxonomy_from_terms
 
 
 @pytest.mark.parametrize(
@@ -34,9 +34,12 @@ def test_unknown_slug_still_reads_as_a_name(taxonomy):
     assert taxonomy.name_for_slug("robotics-autonomy") == "Robotics autonomy"
 
 
-def test_class_list_entries_other_than_areas_are_ignored(taxonomy):
-    classes = ["post-1", "msr-group", "msr-research-area-computer-vision", "msr-locale-en_us"]
-    assert taxonomy.areas_from_class_list(classes) == ["Computer vision"]
+def test_class_list_entries_other_than_terms_are_ignored(taxonomy):
+    classes = ["post-1", "msr-group", "msr-research-area-computer-vision", "msr-locale-en_us", 7]
+    assert list(taxonomy.class_terms(classes)) == [
+        ("msr-research-area", "computer-vision"),
+        ("msr-locale", "en_us"),
+    ]
 
 
 def test_wordpress_research_area_response_replaces_the_table(tmp_path):
@@ -79,3 +82,28 @@ def test_keywords_that_are_not_a_list_of_strings_are_a_source_error(tmp_path):
     path.write_text(json.dumps([{"id": 7, "name": "Robots", "keywords": "robot"}]), "utf-8")
     with pytest.raises(SourceError, match="keywords must be a list of strings"):
         load_taxonomy(path)
+
+
+@pytest.mark.parametrize(
+    ("label", "area"),
+    [
+        ("Computer vision", "Computer vision"),
+        ("computer-vision", "Computer vision"),
+        ("MEDICAL, HEALTH & GENOMICS", "Medical, health & genomics"),
+        ("audio acoustics", "Audio and acoustics"),
+        ("Oceans", None),
+        ("", None),
+    ],
+)
+def test_page_tags_name_known_areas_only(taxonomy, label, area):
+    assert taxonomy.area_for_label(label) == area
+
+
+def test_class_list_slug_is_split_at_the_longest_taxonomy_name():
+    table = taxonomy_from_terms(
+        [{"id": 1, "name": "Applied", "slug": "applied", "taxonomy": "msr-research-area-type"}]
+    )
+    assert list(table.class_terms(["msr-research-area-type-applied", "msr-locale-en_us"])) == [
+        ("msr-research-area-type", "applied"),
+        ("msr-locale", "en_us"),
+    ]

@@ -192,3 +192,18 @@ def test_inference_can_be_switched_off_by_environment(tmp_path, corpus):
     runner.invoke(args=["reindex", str(corpus)], env=env)
     result = runner.invoke(args=["reindex", "--infer-areas"])
     assert "updated 14" in result.output
+
+
+def test_skipped_drafts_are_named_counted_and_exit_code_stays_0(cli, corpus):
+    export = corpus / "wordpress" / "list-export-page2.json"
+    items = json.loads(export.read_text("utf-8"))
+    items[1]["status"] = "draft"
+    export.write_text(json.dumps(items), "utf-8")
+    result = cli(str(corpus))
+    assert result.exit_code == 0
+    assert f"skipped: {export}[1]: wp:msr-blog-post:900019: not published (status draft)" in (
+        result.output
+    )
+    assert result.output.strip().endswith(
+        "added 35, updated 0, removed 0, unchanged 0, failed 0, skipped 1 (not published 1)"
+    )
