@@ -18,6 +18,7 @@ from index.reindex import indexed_documents, reindex
 from index.store import open_index
 from index.taxonomy import load_taxonomy
 from search.engine import SearchEngine
+from search.synonyms import load_synonyms
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ def our_index(folder: Path, root: Path, paths: list[Path]) -> OurIndex:
     reindex(folder, load_taxonomy(), [str(path) for path in paths])
     ix = open_index(folder)
     documents = list(indexed_documents(ix).values())
-    return OurIndex(SearchEngine(folder), ix, judged_names(documents, root), documents)
+    engine = SearchEngine(folder, load_synonyms())  # as the app runs it
+    return OurIndex(engine, ix, judged_names(documents, root), documents)
 
 
 def judged_names(documents: list[Document], root: Path) -> dict[str, str]:

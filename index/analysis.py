@@ -4,7 +4,8 @@ Whoosh builds an analyzer as a chain of generators (tokenizer, lower-case, accen
 stop words, stemming): five Python frames per word, which made analysis most of the cost
 of writing the index. ``FoldedWords`` yields exactly the tokens such a chain yields
 (same words, positions and character offsets; tests/index/test_analysis.py compares them
-on real text) from a single loop.
+on real text) from a single loop. When indexing, a dotted name (`os.path.exists`) is also
+stored as its parts, so API names are found by any of their words.
 """
 
 import re
@@ -88,6 +89,21 @@ class FoldedWords(Analyzer):
             token.text = stem_word(text) if stemming else text
             token.stopped = False
             yield token
+            if mode == "index" and "." in text:
+                yield from self._parts(token, text, stemming)
+
+    def _parts(self, token: Token, text: str, stemming: bool) -> Iterator[Token]:
+        """The parts of a dotted name, at its position: `os.path.exists` is also found by
+        `exists`. Only when indexing: a query for `sys.exit` asks for the whole name."""
+        start = getattr(token, "startchar", None)
+        offset = 0
+        for part in text.split("."):
+            if len(part) >= self.min_word and part not in self.stops:
+                token.text = stem_word(part) if stemming else part
+                if start is not None:
+                    token.startchar, token.endchar = start + offset, start + offset + len(part)
+                yield token
+            offset += len(part) + 1
 
     def _pieces(self, value: str, tokenize: bool):
         if not tokenize:

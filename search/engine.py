@@ -257,7 +257,7 @@ def _matching(gen: _Generation, request: SearchRequest) -> _Found:
     every_word = scorer.matches(parsed.all_words)
     if parsed.any_word is None or every_word.mask.any():
         return _Found(every_word, parsed.all_words, parsed.lifts)
-    any_word = scorer.matches(parsed.any_word)
+    any_word = scorer.matches_by_coverage(parsed.any_word)
     if any_word.mask.any():
         return _Found(any_word, parsed.any_word, parsed.lifts, fallback=True)
     return _Found(every_word, parsed.all_words, parsed.lifts)
@@ -277,10 +277,9 @@ def _page_of_hits(
     hits = [_hit(gen, docnum, score, marker, request.inferred) for docnum, score in ranked]
     if request.explain:  # with no query text there is nothing to explain: an empty list
         query = found.ranking
-        hits = [
-            replace(hit, explanation=explain(gen.searcher, query, n) if query is not None else ())
-            for hit, (n, _score) in zip(hits, ranked, strict=True)
-        ]
+        docnums = [docnum for docnum, _score in ranked]
+        reasons = explain(gen.scorer, query, docnums) if query is not None else [()] * len(hits)
+        hits = [replace(hit, explanation=why) for hit, why in zip(hits, reasons, strict=True)]
     return tuple(hits)
 
 

@@ -1,17 +1,19 @@
-"""Why a result matched: each query term or phrase it has, per field, and its share of the score.
+"""Why a result matched: each word or phrase it has, per field, and its share of the score.
 
-Whoosh adds up the scores of the clauses a document matches (weighted words per field,
-phrases, the ranking lifts), so scoring each clause alone for the document and scaling by
-the weights above it accounts for the whole score. A word that counts twice in one field
-(as a word, and again in the lift for a title holding every word) is listed once.
+Computed by the same scoring as the ranking (search/scoring.py), part by part: a word asked
+for in several fields scores once (BM25F), and that score is split between the fields in
+proportion to what each added before saturation; other terms and phrases score alone.
+Boosts above a part multiply it. A word that counts twice in one field (as a word, and
+again in the lift for a title holding every word) is listed once, with both added.
 """
 
 from collections.abc import Iterator
 
+import numpy as np
 from whoosh.query import AndMaybe, AndNot, Not, Phrase, Query, Term
-from whoosh.searching import Searcher
 
 from search.response import Contribution
+from search.scoring import Scorer, bm25f, evaluate, field_group
 
 # Index field -> the name a reader of the explanation knows it by.
 FIELD_NAMES = {
@@ -19,47 +21,62 @@ FIELD_NAMES = {
     "area_text": "areas",
     "spelling": "exact form",
 }
+# (field, term) -> score of each document.
+Parts = dict[tuple[str, str], np.ndarray]
 
 
-def explain(searcher: Searcher, query: Query, docnum: int) -> tuple[Contribution, ...]:
-    """The clauses of ``query`` that document ``docnum`` matches, largest share first."""
-    scores: dict[tuple[str, str], float] = {}
-    for leaf, weight in _scored_leaves(query, 1.0):
-        score = _leaf_score(searcher, leaf, docnum) * weight
-        if score > 0:
-            term = " ".join(leaf.words) if isinstance(leaf, Phrase) else str(leaf.text)
-            key = (FIELD_NAMES.get(leaf.fieldname, leaf.fieldname), term)
-            scores[key] = scores.get(key, 0.0) + score
+def explain(scorer: Scorer, query: Query, docnums: list[int]) -> list[tuple[Contribution, ...]]:
+    """For each of ``docnums``, the parts of ``query`` it matched, largest first."""
+    parts: Parts = {}
+    for node, weight in _scored_parts(query, 1.0):
+        for key, scores in _part_scores(scorer, node).items():
+            parts[key] = parts.get(key, 0.0) + scores * weight
+    return [_contributions(parts, docnum) for docnum in docnums]
+
+
+def _contributions(parts: Parts, docnum: int) -> tuple[Contribution, ...]:
+    scores = {key: float(values[docnum]) for key, values in parts.items() if values[docnum] > 0}
     total = sum(scores.values()) or 1.0
-    contributions = [
-        Contribution(field=field, term=term, score=round(score, 4), share=round(score / total, 4))
+    found = [
+        Contribution(field, term, round(score, 4), round(score / total, 4))
         for (field, term), score in scores.items()
     ]
-    return tuple(sorted(contributions, key=lambda c: -c.score))
+    return tuple(sorted(found, key=lambda c: -c.score))
 
 
-def _scored_leaves(node: Query, weight: float) -> Iterator[tuple[Query, float]]:
-    """Terms and phrases that can add to a score, with the product of the boosts above them."""
+def _scored_parts(node: Query, weight: float) -> Iterator[tuple[Query, float]]:
+    """Word groups, terms and phrases that can add to a score, with the boosts above them."""
     if isinstance(node, Not):
         return
-    if isinstance(node, Term | Phrase):
+    if field_group(node) or isinstance(node, Term | Phrase):
         yield node, weight
         return
     if isinstance(node, AndNot):
-        yield from _scored_leaves(node.a, weight * node.boost)
+        yield from _scored_parts(node.a, weight)
         return
     below = weight * getattr(node, "boost", 1.0)
     children = [node.a, node.b] if isinstance(node, AndMaybe) else list(node.children())
     for child in children:
-        yield from _scored_leaves(child, below)
+        yield from _scored_parts(child, below)
 
 
-def _leaf_score(searcher: Searcher, leaf: Query, docnum: int) -> float:
-    matcher = leaf.matcher(searcher)
-    if not matcher.is_active():
-        return 0.0
-    if matcher.id() < docnum:
-        matcher.skip_to(docnum)
-    if matcher.is_active() and matcher.id() == docnum:
-        return float(matcher.score())
-    return 0.0
+def _part_scores(scorer: Scorer, node: Query) -> Parts:
+    terms = field_group(node)
+    if terms is None:
+        found = evaluate(scorer, node)
+        text = " ".join(node.words) if isinstance(node, Phrase) else str(node.text)
+        return {_key(node.fieldname, text): np.where(found.mask, found.scores, 0.0)}
+    group = bm25f(scorer, terms, node.boost)
+    shares = [scorer.weighted_frequencies(term) for term in terms]
+    combined = np.add.reduce(shares)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            _key(term.fieldname, term.text): np.where(
+                group.mask & (share > 0), group.scores * share / combined, 0.0
+            )
+            for term, share in zip(terms, shares, strict=True)
+        }
+
+
+def _key(field: str, term: str) -> tuple[str, str]:
+    return FIELD_NAMES.get(field, field), term

@@ -1,12 +1,18 @@
-"""Every matching document found and scored at once, in NumPy, as Whoosh would score it.
+"""Every matching document found and scored at once, in NumPy.
 
 Walking Whoosh's matchers costs a Python step per matching document, which dominates broad
 queries on a large index. Here each term's postings and each field's lengths are read once
 per segment (search/postings.py) and kept in a bounded cache (segments never change; new
-deletions make a new key), and a query is evaluated as boolean masks and score arrays:
-BM25F per field and word, added up through ANDs and ORs with their boosts, exactly Whoosh's
-formula. Phrases are matched by Whoosh (it has the positions) and scored as Whoosh scores
-them: the sum of their words' scores in that field.
+deletions make a new key), and a query is evaluated as boolean masks and score arrays.
+
+A word asked for in several fields (the parser's OR of one word over title, summary,
+headings, people, areas and body) is scored by BM25F (Robertson and Zaragoza): each
+field's term frequency, normalised by that field's length and weighted, is summed before
+saturation, so a word counts at most once however many fields hold it, and a page with
+every word beats one with a single word in a heavily weighted title. Other terms (a
+`title:` search, the ranking lifts) are scored with Whoosh's own per-field BM25, which
+tests/search/test_scoring.py checks against Whoosh. Phrases are matched from positions and
+score as their words do in that field.
 """
 
 from collections import OrderedDict
@@ -21,6 +27,11 @@ from whoosh.searching import Searcher
 from search.postings import field_lengths, term_positions, term_postings
 
 CACHE_BYTES = 96 * 1024 * 1024
+# BM25F's saturation (k1) and length normalisation (b), shared by every field.
+K1 = 1.2
+B = 0.75
+# How strongly a page's share of the asked-for words weighs when not all are on one page.
+COVERAGE_POWER = 2.0
 
 
 class SegmentCache:
@@ -120,8 +131,37 @@ class Scorer:
     def matches(self, query: q.Query, within: np.ndarray | None = None) -> Matches:
         """The documents ``query`` matches, scored. With ``within``, phrases are only checked
         in those documents (enough for re-ranking a page of results)."""
-        found = _evaluate(self, query, within)
+        found = evaluate(self, query, within)
         found.mask &= self.live
+        return found
+
+    def matches_by_coverage(self, query: q.Query) -> Matches:
+        """Like ``matches``, for a query that asks for any of several words: each document's
+        score is scaled by the share of those words it has, so pages with more of what was
+        asked come first (plain-language questions rarely have every word on one page)."""
+        words, excluded = query, None
+        if type(query) is q.AndNot:
+            words, excluded = query.a, query.b
+        if type(words) is not q.Or or len(words.subqueries) < 2:
+            return self.matches(query)
+        found = [evaluate(self, word, None) for word in words.subqueries]
+        mask = np.logical_or.reduce([word.mask for word in found])
+        coverage = np.add.reduce([word.mask.astype(np.float64) for word in found])
+        scores = np.add.reduce([np.where(w.mask, w.scores, 0.0) for w in found]) * words.boost
+        if excluded is not None:
+            mask &= ~evaluate(self, excluded, None).mask
+        shares = coverage / len(found)
+        return Matches(mask & self.live, scores * shares**COVERAGE_POWER)
+
+    def weighted_frequencies(self, term: q.Term) -> np.ndarray:
+        """BM25F's input for one field: the term's frequency in each document, divided by
+        the field's relative length and multiplied by the term's (field's) weight."""
+        ids, weights = self.postings(term.fieldname, term.text)
+        found = np.zeros(self.size)
+        if len(ids):
+            average = self.searcher.avg_field_length(term.fieldname) or 1
+            relative = self.lengths(term.fieldname)[ids] / average
+            found[ids] = term.boost * weights / ((1 - B) + B * relative)
         return found
 
     def term_scores(self, field: str, text: str, boost: float) -> Matches:
@@ -144,8 +184,34 @@ class Scorer:
         return Matches(mask, scores)
 
 
-def _evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
+def field_group(node: q.Query) -> list[q.Term] | None:
+    """The terms of an OR that asks for one word in several fields, else None."""
+    if type(node) is not q.Or or len(node.subqueries) < 2:
+        return None
+    terms = node.subqueries
+    if not all(type(term) is q.Term for term in terms):
+        return None
+    if len({term.text for term in terms}) > 1 or len({t.fieldname for t in terms}) < len(terms):
+        return None
+    return list(terms)
+
+
+def bm25f(scorer: Scorer, terms: list[q.Term], boost: float) -> Matches:
+    """One word over several weighted fields, saturated once (see the module docstring)."""
+    combined = sum((scorer.weighted_frequencies(term) for term in terms), np.zeros(scorer.size))
+    mask = (combined > 0) & scorer.live
+    count, having = int(scorer.live.sum()), int(mask.sum())
+    idf = np.log(1 + (count - having + 0.5) / (having + 0.5))
+    scores = idf * combined * (K1 + 1) / (K1 + combined) * boost
+    return Matches(mask, scores)
+
+
+def evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None = None) -> Matches:
+    """What ``node`` matches and how each match scores (deleted documents not yet removed).
+    With ``within``, phrases are only checked in those documents."""
     kind = type(node)
+    if kind is q.Or and (terms := field_group(node)):
+        return bm25f(scorer, terms, node.boost)
     if kind is q.Term:
         return scorer.term_scores(node.fieldname, node.text, node.boost)
     if kind is q.Phrase:
@@ -153,7 +219,7 @@ def _evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Match
     if kind in (q.And, q.Or) and not getattr(node, "minmatch", 0):
         return _compound(scorer, node, within)
     if kind is q.Not:
-        inner = _evaluate(scorer, node.query, within)
+        inner = evaluate(scorer, node.query, within)
         return Matches(~inner.mask, np.zeros(scorer.size))
     if kind in (q.AndNot, q.AndMaybe, q.Require):
         return _binary(scorer, node, within)
@@ -169,7 +235,7 @@ def _compound(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Match
     mask = scorer.live.copy() if is_and else scorer.none()
     scores = np.zeros(scorer.size)
     for child in node.subqueries:
-        found = _evaluate(scorer, child, within)
+        found = evaluate(scorer, child, within)
         if is_and:
             mask &= found.mask
         else:
@@ -179,14 +245,14 @@ def _compound(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Match
 
 
 def _binary(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
-    a = _evaluate(scorer, node.a, within)
+    a = evaluate(scorer, node.a, within)
     kind = type(node)
     if kind is q.AndNot:
-        return Matches(a.mask & ~_evaluate(scorer, node.b, within).mask, a.scores)
+        return Matches(a.mask & ~evaluate(scorer, node.b, within).mask, a.scores)
     if kind is q.Require:
-        return Matches(a.mask & _evaluate(scorer, node.b, within).mask, a.scores)
+        return Matches(a.mask & evaluate(scorer, node.b, within).mask, a.scores)
     # AndMaybe: b only adds to documents a already matches, so only those are checked.
-    b = _evaluate(scorer, node.b, a.mask if within is None else a.mask & within)
+    b = evaluate(scorer, node.b, a.mask if within is None else a.mask & within)
     return Matches(a.mask, a.scores + np.where(b.mask, b.scores, 0.0))
 
 

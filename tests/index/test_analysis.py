@@ -72,3 +72,14 @@ def test_stop_words_close_up_positions_like_whoosh():
         ("deep", 1),
         ("learn", 2),
     ]
+
+
+def test_dotted_names_are_indexed_whole_and_by_their_parts_at_one_position():
+    indexed = [
+        (t.text, t.pos) for t in FoldedWords()("see os.path.exists", positions=True, mode="index")
+    ]
+    assert indexed == [("see", 0), ("os.path.exist", 1), ("os", 1), ("path", 1), ("exist", 1)]
+
+
+def test_a_dotted_name_in_a_query_stays_whole():
+    assert [t.text for t in FoldedWords()("sys.exit", mode="query")] == ["sys.exit"]
