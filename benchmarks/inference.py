@@ -13,7 +13,7 @@ from pathlib import Path
 
 from index.document import Document
 from index.inference import AreaCounts, area_model, count_documents, infer_areas
-from index.reindex import scan
+from index.scan import scan
 from index.taxonomy import load_taxonomy
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -29,7 +29,7 @@ from index.area_guesses import (
     with_inferred_areas,
 )
 from index.document import Document
-from index.reindex import scan
+from index.scan import scan
 from index.taxonomy import load_taxonomy
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

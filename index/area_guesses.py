@@ -204,7 +204,7 @@ def _guess(doc: Document, previous: Guess | None, model: Callable) -> Guess:
     areas = infer_areas(model(), doc)
     if not areas:
         return Guess(doc.content_hash, areas, doc.content_hash)
-    guessed = replace(doc, areas_inferred=areas, content_hash="")
+    guessed = replace(doc.full(), areas_inferred=areas, content_hash="")
     return Guess(doc.content_hash, areas, guessed.content_hash)
 
 

@@ -42,6 +42,10 @@ class Document:
     def year(self) -> int | None:
         return self.published.year if self.published else None
 
+    def full(self) -> "Document":
+        """Itself: a ``KnownDocument`` stands for a document not read this time."""
+        return self
+
 
 def _hash_of(doc: Document) -> str:
     data = asdict(doc)

@@ -9,6 +9,10 @@ class SourceError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        # Sent back from worker processes whole, not rebuilt from the joined message.
+        return SourceError, (self.path, self.reason)
+
 
 class IndexBusy(Exception):
     """Another reindex holds the index lock."""

@@ -73,7 +73,9 @@ def words(text: str) -> list[str]:
 
 
 def page_words(doc: Document) -> list[str]:
-    """The words a guess is made from; the title counts twice."""
+    """The words a guess is made from; the title counts twice. (A document the reindex
+    recalled unread, ``index/manifest.py``'s ``KnownDocument``, is read for them.)"""
+    doc = doc.full()
     title = words(doc.title)
     return title + title + words(" ".join([doc.summary, *doc.headings, doc.body]))
 

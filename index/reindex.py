@@ -1,12 +1,13 @@
-"""Reindex: read every source, diff against the index by content hash, commit once."""
+"""Reindex: read the sources that changed, diff against the index by content hash, commit once."""
 
 import fcntl
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 
 from whoosh.index import TOC, Index, clean_files
@@ -21,31 +22,23 @@ from index.area_guesses import (
 )
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError, SourceError
+from index.manifest import (
+    KnownDocument,
+    Manifest,
+    Row,
+    load_manifest,
+    reading_fingerprint,
+    save_manifest,
+)
 from index.read_result import Skipped
-from index.readers import MAX_FILE_BYTES, read_source
+from index.readers import MAX_FILE_BYTES
+from index.scan import Progress, Scan, scan, settle_missing
 from index.schema import document_fields, document_from_stored
-from index.sources import is_under, remember, remembered_sources, source_files
+from index.sources import is_under, remember, remembered_sources
 from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
 
 _LOCK = "reindex.lock"
-
-# Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
-Progress = Callable[[list[Path]], Iterable[Path]]
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What the sources hold now, and which paths could not be read."""
-
-    documents: dict[str, Document]
-    failed: list[SourceError]
-    # Documents from these paths are kept even when not seen: their source failed.
-    protected: set[str]
-    # Remembered sources that no longer exist.
-    missing: list[str] = field(default_factory=list)
-    # Items left out on purpose (drafts, password-protected); an indexed copy is removed.
-    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -97,85 +90,8 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
             handle.truncate(0)
 
 
-def scan(
-    roots: list[str], taxonomy: Taxonomy, progress: Progress, max_file_bytes: int = MAX_FILE_BYTES
-) -> Scan:
-    """Read every file under ``roots``; a failing file is recorded, never fatal.
-
-    The taxonomy file is not a page, even when it sits among them (as fetch saves it).
-    """
-    documents: dict[str, Document] = {}
-    failed: list[SourceError] = []
-    protected: set[str] = set()
-    skipped: list[Skipped] = []
-    files = [path for path in list_files(roots) if os.path.realpath(path) != taxonomy.source]
-    for path in progress(files):
-        try:
-            result = read_source(path, taxonomy, max_file_bytes)
-        except SourceError as error:
-            failed.append(error)
-            protected.add(str(path))
-            continue
-        except Exception as error:  # a reader bug must cost one file, not the whole run
-            failed.append(SourceError(str(path), f"unexpected {type(error).__name__}: {error}"))
-            protected.add(str(path))
-            continue
-        if result.errors:
-            failed.extend(result.errors)
-            protected.add(str(path))
-        for doc in result.documents:
-            documents[doc.id] = _newer(documents.get(doc.id), doc)
-        skipped.extend(result.skipped)
-    missing = [root for root in roots if not os.path.exists(root)]
-    for item in skipped:
-        found = documents.get(item.doc_id)
-        if found and not _published_later(found, item):
-            del documents[item.doc_id]
-    return Scan(documents, failed, protected, missing, skipped)
-
-
-def settle_missing(found: Scan, indexed: dict[str, Document]) -> Scan:
-    """A vanished source file takes its documents with it; a vanished folder does not.
-
-    A folder that is gone is more likely unmounted or renamed than emptied on purpose,
-    so its documents are kept and the folder is reported as failed.
-    """
-    files = {doc.source for doc in indexed.values()}
-    folders = [root for root in found.missing if root not in files]
-    failures = [SourceError(root, "folder not found; its documents are kept") for root in folders]
-    return Scan(
-        found.documents,
-        found.failed + failures,
-        found.protected | set(folders),
-        skipped=found.skipped,
-    )
-
-
-def list_files(roots: list[str]) -> list[Path]:
-    seen: dict[str, Path] = {}
-    for root in roots:
-        if os.path.exists(root):
-            for path in source_files(Path(root)):
-                seen.setdefault(str(path), path)
-    return list(seen.values())
-
-
-def _newer(current: Document | None, candidate: Document) -> Document:
-    # The same post exported twice (alone and in a list): keep the latest revision.
-    if current is None:
-        return candidate
-    if candidate.modified and (not current.modified or candidate.modified > current.modified):
-        return candidate
-    return current
-
-
-def _published_later(doc: Document, skipped: Skipped) -> bool:
-    # The same item exported twice, published and as a draft: the later revision wins,
-    # and on a tie (or without dates) it stays out of the index.
-    return bool(doc.modified and skipped.modified and doc.modified > skipped.modified)
-
-
 def indexed_documents(ix: Index) -> dict[str, Document]:
+    """Every document in the index, read whole from its stored fields (slow on a big index)."""
     with ix.searcher() as searcher:
         return {
             fields["id"]: document_from_stored(fields) for fields in searcher.all_stored_fields()
@@ -251,7 +167,8 @@ def reindex(
     """Bring the index in line with its sources.
 
     ``paths`` are added to the remembered sources (``full`` replaces them). Incremental
-    runs add, update and remove only what changed; ``full`` rewrites every document.
+    runs read only files that changed since the last run (index/manifest.py) and add,
+    update and remove only what changed; ``full`` reads and rewrites every document.
     Either way the change lands in one commit: a reader sees the old index or the new.
     Documents whose source failed to read are kept as they were. If the index cannot
     be written (disk full, read-only folder), IndexWriteError says so and the committed
@@ -262,35 +179,120 @@ def reindex(
     for path in given:
         if not os.path.exists(path):
             raise SourceError(path, "no such file or folder")
+    run = Run(index_dir, taxonomy, progress, max_file_bytes, full, infer_areas)
     if dry_run:
-        roots = source_roots(index_dir, given, full)
-        indexed = indexed_documents(open_index(index_dir)) if index_exists(index_dir) else {}
-        found = settle_missing(scan(roots, taxonomy, progress, max_file_bytes), indexed)
-        if infer_areas:
-            found, _ = infer(index_dir, found, indexed, taxonomy, full)
-        return plan(indexed, found)
+        ix = open_index(index_dir) if index_exists(index_dir) else None
+        with StoredDocuments(ix) as stored:
+            return run.prepare(ix, stored, source_roots(index_dir, given, full)).report
     try:
         with reindex_lock(index_dir):
             roots = source_roots(index_dir, given, full)
-            found = scan(roots, taxonomy, progress, max_file_bytes)
             ix = open_or_create_index(index_dir)
-            indexed = indexed_documents(ix)
-            found = settle_missing(found, indexed)
-            inference = None
-            if infer_areas:
-                found, inference = infer(index_dir, found, indexed, taxonomy, full)
-            report = plan(indexed, found)
-            # Remember first: a later bare reindex must never forget what this one committed.
-            remember(index_dir, roots, taxonomy.source, infer_areas)
-            _write(ix, report, found, indexed, full)
-            if inference:
-                save_inference(index_dir, inference)
-            return report
+            with StoredDocuments(ix) as stored:
+                prepared = run.prepare(ix, stored, roots)
+                # Remember first: a later bare reindex must never forget what this one
+                # committed.
+                remember(index_dir, roots, taxonomy.source, infer_areas)
+                _write(ix, prepared.report, prepared.found, prepared.indexed, full)
+            if prepared.inference:
+                save_inference(index_dir, prepared.inference)
+            save_manifest(index_dir, run.manifest(ix, prepared), prepared.known)
+            return prepared.report
     except OSError as error:
         reason = error.strerror or str(error)
         raise IndexWriteError(
             f"cannot write the index in {index_dir}: {reason}; the index is unchanged"
         ) from error
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One run worked out, before anything is written."""
+
+    found: Scan
+    indexed: dict[str, Document | KnownDocument]
+    report: ReindexReport
+    inference: Inference | None
+    # The manifest of the index as it was, when it was valid.
+    known: Manifest | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One reindex's settings, and the steps that read, compare and record."""
+
+    index_dir: Path
+    taxonomy: Taxonomy
+    progress: Progress
+    max_file_bytes: int
+    full: bool
+    infer_areas: bool
+
+    @property
+    def reading(self) -> str:
+        return reading_fingerprint(asdict(self.taxonomy), version("research-search"))
+
+    def prepare(self, ix: Index | None, stored: "StoredDocuments", roots: list[str]) -> Prepared:
+        known = load_manifest(self.index_dir, ix.latest_generation()) if ix else None
+        indexed = _indexed(ix, known, stored)
+        recall = known if known and not self.full and known.reading == self.reading else None
+        found = scan(roots, self.taxonomy, self.progress, self.max_file_bytes, recall)
+        found = settle_missing(found, indexed)
+        inference = None
+        if self.infer_areas:
+            found, inference = infer(self.index_dir, found, indexed, self.taxonomy, self.full)
+        return Prepared(found, indexed, plan(indexed, found), inference, known)
+
+    def manifest(self, ix: Index, prepared: Prepared) -> Manifest:
+        """What the index holds now, for the next run to recall."""
+        found = prepared.found
+        rows = {
+            doc.id: _row(doc, found.read_hashes.get(doc.id, doc.content_hash))
+            for doc in [
+                *kept_documents(prepared.indexed, found).values(),
+                *found.documents.values(),
+            ]
+        }
+        return Manifest(ix.latest_generation(), self.reading, dict(found.clean), rows)
+
+
+def _indexed(
+    ix: Index | None, known: Manifest | None, stored: "StoredDocuments"
+) -> dict[str, Document | KnownDocument]:
+    """What the index holds: from the manifest when it describes this index, else read."""
+    if ix is None:
+        return {}
+    if known is None:
+        return indexed_documents(ix)
+    return {
+        row.id: row.known(as_read=False, load=partial(stored.get, row.id))
+        for row in known.rows.values()
+    }
+
+
+def _row(doc: Document | KnownDocument, read_hash: str) -> Row:
+    return Row(doc.id, doc.source, read_hash, doc.content_hash, doc.areas, doc.title, doc.modified)
+
+
+class StoredDocuments:
+    """Whole documents from the index's stored fields, by id, through one searcher opened
+    when first needed: for the few a run must read (a changed labelled page's old text)."""
+
+    def __init__(self, ix: Index | None):
+        self._ix = ix
+        self._searcher = None
+
+    def get(self, doc_id: str) -> Document:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        return document_from_stored(self._searcher.document(id=doc_id))
+
+    def __enter__(self) -> "StoredDocuments":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
 
 
 def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
@@ -304,7 +306,7 @@ def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: b
     if full:
         with _writing(ix) as writer:
             for doc in [*found.documents.values(), *kept_documents(indexed, found).values()]:
-                writer.add_document(**document_fields(doc))
+                writer.add_document(**document_fields(doc.full()))
             writer.commit(mergetype=CLEAR)
         return
     if not report.changed:
@@ -313,7 +315,7 @@ def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: b
         for doc in report.removed:
             writer.delete_by_term("id", doc.id)
         for doc in [*report.added, *report.updated]:
-            writer.update_document(**document_fields(doc))
+            writer.update_document(**document_fields(doc.full()))
         writer.commit()
 
 

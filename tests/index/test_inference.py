@@ -14,7 +14,7 @@ from index.inference import (
     updated_counts,
     words,
 )
-from index.reindex import scan
+from index.scan import scan
 
 # Measured 0.85 precision, 0.50 recall (benchmarks/inference.py); a regression fails here.
 PRECISION_FLOOR = 0.75

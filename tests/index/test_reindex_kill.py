@@ -122,3 +122,15 @@ def test_second_reindex_process_exits_3_while_the_first_writes(tmp_path, taxonom
     assert f"another reindex (pid {first.pid})" in second.stderr
     assert len(state(index_dir)) == 36 + 14 * COPIES
     assert reindex(index_dir, taxonomy).summary_line().endswith("failed 0")
+
+
+def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free(
+    tmp_path, taxonomy, big_corpus
+):
+    """Reader processes must not inherit the lock: they outlive a SIGKILLed parent a while."""
+    index_dir = tmp_path / "ix"
+    reindex(index_dir, taxonomy, [str(big_corpus)])
+    reading = timed_run(index_dir, full=True) / 3
+    assert kill_while_running(index_dir, full=True, after_seconds=reading)
+    again = subprocess.run(reindex_command(index_dir, full=False), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr

@@ -1,0 +1,186 @@
+"""What the last reindex read and indexed, so the next one reads only files that changed.
+
+A reindex of 100,000 pages where nothing changed must not parse 100,000 pages, nor load
+every stored page from the index. The manifest (``manifest.sqlite`` beside the index)
+keeps, for each source file read cleanly, its size and modification time, and for each
+document it gave: its id, the content hash as read and as indexed (with any inferred
+areas), its own areas, title and dates. A file whose size and time are unchanged is not
+read again: its documents are ``KnownDocument`` records, which read the file (or the
+index) only if something needs their text.
+
+The manifest is written after the commit and carries the index generation it describes;
+if they differ (a reindex killed between the two), it is ignored and the next reindex
+reads everything, as the first one did. SQLite, from the standard library, makes both
+the read and a small update cheap, and never leaves half a file.
+"""
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing, suppress
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from index.document import Document
+
+MANIFEST_FILE = "manifest.sqlite"
+FORMAT = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, path TEXT NOT NULL, read_hash TEXT NOT NULL,
+    content_hash TEXT NOT NULL, areas TEXT NOT NULL, title TEXT NOT NULL,
+    modified TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What tells a file apart from its earlier self without reading it."""
+
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> "FileStamp | None":
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        return cls(status.st_size, status.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    """A document as the last reindex recorded it; ``full()`` reads it when text is needed.
+
+    Has the fields of ``Document`` that telling changes apart needs; ``content_hash`` is
+    the hash as read (in the sources) or as indexed (in the index), per use.
+    """
+
+    id: str
+    source: str
+    content_hash: str
+    areas: tuple[str, ...]
+    title: str
+    modified: datetime | None
+    # None: as loaded; set when this run's inferred areas replace the loaded ones.
+    areas_inferred: tuple[str, ...] | None = None
+    load: Callable[[], Document] | None = None
+
+    def full(self) -> Document:
+        """The whole document, with the inferred areas this record carries."""
+        loaded = self.load()
+        if self.areas_inferred is None or loaded.areas_inferred == self.areas_inferred:
+            return loaded
+        return replace(loaded, areas_inferred=self.areas_inferred, content_hash="")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One document as the manifest records it."""
+
+    id: str
+    path: str
+    read_hash: str
+    content_hash: str
+    areas: tuple[str, ...]
+    title: str
+    modified: datetime | None
+
+    def known(self, as_read: bool, load: Callable[[], Document]) -> KnownDocument:
+        """This document unread: as its file gives it (``as_read``), or as indexed."""
+        content_hash = self.read_hash if as_read else self.content_hash
+        return KnownDocument(
+            self.id, self.path, content_hash, self.areas, self.title, self.modified, None, load
+        )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    generation: int
+    # What the readers' output depends on besides the files (see ``reading_fingerprint``).
+    reading: str
+    files: dict[str, FileStamp]
+    rows: dict[str, Row]
+
+    def rows_of(self) -> dict[str, list[Row]]:
+        """Rows by source file."""
+        by_path: dict[str, list[Row]] = {}
+        for row in self.rows.values():
+            by_path.setdefault(row.path, []).append(row)
+        return by_path
+
+
+def reading_fingerprint(taxonomy_terms: object, version: str) -> str:
+    """Names what, besides a file, decides what reading it gives: the taxonomy the readers
+    name areas with, and the version of the readers themselves."""
+    payload = json.dumps([version, taxonomy_terms], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def load_manifest(index_dir: Path, generation: int) -> Manifest | None:
+    """The manifest, if it describes index generation ``generation``; else None."""
+    path = index_dir / MANIFEST_FILE
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            if meta.get("format") != FORMAT or meta.get("generation") != str(generation):
+                return None
+            files = {p: FileStamp(s, m) for p, s, m in db.execute("SELECT * FROM files")}
+            rows = {r[0]: _row(r) for r in db.execute("SELECT * FROM documents")}
+            return Manifest(generation, meta.get("reading", ""), files, rows)
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def _row(values: tuple) -> Row:
+    doc_id, path, read_hash, content_hash, areas, title, modified = values
+    when = datetime.fromisoformat(modified) if modified else None
+    return Row(doc_id, path, read_hash, content_hash, tuple(json.loads(areas)), title, when)
+
+
+def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None) -> None:
+    """Write ``manifest``, all or nothing: only what differs from ``previous`` (the one
+    loaded for this run, if it was valid), else everything. A failure only costs the
+    next reindex a full read, so it is not an error."""
+    if previous == manifest:
+        return
+    path = index_dir / MANIFEST_FILE
+    with suppress(sqlite3.Error, OSError), closing(sqlite3.connect(path)) as db, db:
+        db.executescript(_SCHEMA)
+        if previous is None:
+            previous = Manifest(-1, "", {}, {})
+            db.execute("DELETE FROM files")
+            db.execute("DELETE FROM documents")
+        generation, reading = str(manifest.generation), manifest.reading
+        meta = {"format": FORMAT, "generation": generation, "reading": reading}
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        gone = previous.files.keys() - manifest.files.keys()
+        db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))
+        db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+            (
+                (p, stamp.size, stamp.mtime_ns)
+                for p, stamp in manifest.files.items()
+                if previous.files.get(p) != stamp
+            ),
+        )
+        gone = previous.rows.keys() - manifest.rows.keys()
+        db.executemany("DELETE FROM documents WHERE id = ?", ((doc_id,) for doc_id in gone))
+        db.executemany(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_values(row) for key, row in manifest.rows.items() if previous.rows.get(key) != row),
+        )
+
+
+def _values(row: Row) -> tuple:
+    modified = row.modified.isoformat() if row.modified else ""
+    areas = json.dumps(row.areas, ensure_ascii=False)
+    return (row.id, row.path, row.read_hash, row.content_hash, areas, row.title, modified)
