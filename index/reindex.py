@@ -37,8 +37,13 @@ from index.schema import document_fields, document_from_stored
 from index.sources import is_under, remember, remembered_sources
 from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
+from index.workers import ParallelWriter
 
 _LOCK = "reindex.lock"
+# From this many documents, indexing them is spread over every core.
+PARALLEL_WRITE_FROM = 2000
+# Memory each writer may use for postings before it sorts them to disk.
+WRITER_MB = 256
 
 
 @dataclass(frozen=True)
@@ -304,29 +309,45 @@ def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
 
 def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: bool) -> None:
     if full:
-        with _writing(ix) as writer:
-            for doc in [*found.documents.values(), *kept_documents(indexed, found).values()]:
+        everything = [*found.documents.values(), *kept_documents(indexed, found).values()]
+        with _writing(ix, len(everything)) as writer:
+            for doc in everything:
                 writer.add_document(**document_fields(doc.full()))
             writer.commit(mergetype=CLEAR)
         return
     if not report.changed:
         return
-    with _writing(ix) as writer:
+    with _writing(ix, len(report.added) + len(report.updated)) as writer:
         for doc in report.removed:
             writer.delete_by_term("id", doc.id)
-        for doc in [*report.added, *report.updated]:
+        for doc in report.updated:
             writer.update_document(**document_fields(doc.full()))
+        for doc in report.added:  # new ids: nothing to replace
+            writer.add_document(**document_fields(doc.full()))
         writer.commit()
 
 
 @contextmanager
-def _writing(ix: Index) -> Iterator[SegmentWriter]:
+def _writing(ix: Index, documents: int) -> Iterator[SegmentWriter]:
     """A writer that is cancelled on failure, its half-written segment files deleted.
 
     Deleting them matters on a full disk: left behind, they keep the space that the
     next reindex needs. Files of the committed generation are never touched.
+
+    Many documents are indexed on every core, each worker writing its own segment
+    (index/workers.py).
     """
-    writer = ix.writer()
+    cores = os.cpu_count() or 1
+    if documents >= PARALLEL_WRITE_FROM and cores > 1:
+        writer = ParallelWriter(
+            ix,
+            procs=cores,
+            batchsize=min(100, max(1, documents // (2 * cores))),  # every core gets work
+            multisegment=True,
+            limitmb=WRITER_MB,
+        )
+    else:
+        writer = ix.writer(limitmb=WRITER_MB)
     try:
         yield writer
     except BaseException:

@@ -7,10 +7,8 @@ holds items left out on purpose, is never recalled: it is read every time, so it
 is always current.
 """
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -22,6 +20,7 @@ from index.read_result import ReadResult, Skipped
 from index.readers import MAX_FILE_BYTES, read_source
 from index.sources import source_files
 from index.taxonomy import Taxonomy
+from index.workers import worker_pool
 
 # Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
 Progress = Callable[[list[Path]], Iterable[Path]]
@@ -127,10 +126,7 @@ def read_all(
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         yield from zip(progress(paths), map(read, paths), strict=True)
         return
-    # Workers from a fresh interpreter, not forked: a forked worker would inherit the
-    # reindex lock, and hold it after a killed reindex until the worker ends too.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as workers:
+    with worker_pool() as workers:
         results = workers.map(read, paths, chunksize=16)
         yield from zip(progress(paths), results, strict=True)
 

@@ -258,3 +258,17 @@ def test_of_a_draft_and_a_published_copy_the_later_revision_wins(
     (corpus / "wordpress" / "draft.json").write_text(json.dumps(draft), "utf-8")
     reindex(tmp_path / "ix", taxonomy, [str(corpus)])  # published copy: 2019-10-04
     assert ("wp:msr-blog-post:900013" in ids(tmp_path / "ix")) is indexed
+
+
+def test_indexing_on_every_core_gives_the_same_index(tmp_path, taxonomy, corpus, monkeypatch):
+    reindex(tmp_path / "one", taxonomy, [str(corpus)])
+    monkeypatch.setattr("index.reindex.PARALLEL_WRITE_FROM", 10)
+    reindex(tmp_path / "many", taxonomy, [str(corpus)])
+    reindex(tmp_path / "many", taxonomy, full=True)
+    with open_index(tmp_path / "many").searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2  # one segment per worker
+    one = indexed_documents(open_index(tmp_path / "one"))
+    many = indexed_documents(open_index(tmp_path / "many"))
+    assert {i: d.content_hash for i, d in one.items()} == {
+        i: d.content_hash for i, d in many.items()
+    }

@@ -1,6 +1,7 @@
 """Reindex killed with SIGKILL at random moments: the index is always the old state or
 the new one, a running engine keeps answering, and the next reindex loses nothing."""
 
+import contextlib
 import random
 import shutil
 import signal
@@ -44,9 +45,13 @@ def change_some_files(corpus: Path, rng: random.Random, step: int) -> None:
     (corpus / f"added-{step}.txt").write_text(f"Added story {step}\n\nBody {step}.\n", "utf-8")
 
 
-def reindex_command(index_dir: Path, full: bool) -> list[str]:
-    script = Path(sys.executable).with_name("research-search")
-    return [str(script), "reindex", "--index-dir", str(index_dir), *(["--full"] if full else [])]
+def reindex_command(index_dir: Path, full: bool, parallel_write: bool = False) -> list[str]:
+    """The CLI; with ``parallel_write``, writing on every core however few the documents."""
+    args = ["reindex", "--index-dir", str(index_dir), *(["--full"] if full else [])]
+    if parallel_write:
+        code = "import index.reindex as r, web.cli as c; r.PARALLEL_WRITE_FROM = 10; c.main()"
+        return [sys.executable, "-c", code, *args]
+    return [str(Path(sys.executable).with_name("research-search")), *args]
 
 
 def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
@@ -83,11 +88,12 @@ def test_sigkill_at_random_moments_never_mixes_states_or_loses_documents(
     assert state(index_dir) == expected
 
 
-def kill_while_running(index_dir: Path, full: bool, after_seconds: float) -> bool:
+def kill_while_running(
+    index_dir: Path, full: bool, after_seconds: float, parallel_write: bool = False
+) -> bool:
     """Start a reindex, SIGKILL it after ``after_seconds``; False if it had already ended."""
-    process = subprocess.Popen(
-        reindex_command(index_dir, full), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    command = reindex_command(index_dir, full, parallel_write)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(after_seconds)
     running = process.poll() is None
     process.send_signal(signal.SIGKILL)
@@ -95,9 +101,10 @@ def kill_while_running(index_dir: Path, full: bool, after_seconds: float) -> boo
     return running
 
 
-def timed_run(index_dir: Path, full: bool) -> float:
+def timed_run(index_dir: Path, full: bool, parallel_write: bool = False) -> float:
     started = time.perf_counter()
-    subprocess.run(reindex_command(index_dir, full), check=True, capture_output=True)
+    command = reindex_command(index_dir, full, parallel_write)
+    subprocess.run(command, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -124,13 +131,45 @@ def test_second_reindex_process_exits_3_while_the_first_writes(tmp_path, taxonom
     assert reindex(index_dir, taxonomy).summary_line().endswith("failed 0")
 
 
-def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free(
+def worker_processes() -> set[int]:
+    """Python processes started by multiprocessing (a reindex's workers and their server)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.isdigit() and b"multiprocessing" in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+    return found
+
+
+def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free_and_no_workers(
     tmp_path, taxonomy, big_corpus
 ):
-    """Reader processes must not inherit the lock: they outlive a SIGKILLed parent a while."""
+    """Reader processes must not inherit the lock, nor outlive a SIGKILLed reindex."""
     index_dir = tmp_path / "ix"
     reindex(index_dir, taxonomy, [str(big_corpus)])
     reading = timed_run(index_dir, full=True) / 3
+    before = worker_processes()
     assert kill_while_running(index_dir, full=True, after_seconds=reading)
     again = subprocess.run(reindex_command(index_dir, full=False), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
+    time.sleep(3)  # workers look for their reindex every half second
+    assert worker_processes() - before == set()
+
+
+def test_killing_a_reindex_that_writes_on_every_core_keeps_a_whole_index(
+    tmp_path, taxonomy, big_corpus
+):
+    index_dir = tmp_path / "ix"
+    reindex(index_dir, taxonomy, [str(big_corpus)])
+    before = state(index_dir)
+    duration = timed_run(index_dir, full=True, parallel_write=True)
+    assert state(index_dir) == before
+    rng = random.Random(7)
+    workers_before = worker_processes()
+    for _ in range(5):
+        kill_while_running(index_dir, True, rng.uniform(0.3, 1.0) * duration, parallel_write=True)
+        assert state(index_dir) == before
+    time.sleep(3)
+    assert worker_processes() - workers_before == set()
+    assert reindex(index_dir, taxonomy).summary_line().endswith("failed 0")
+    assert state(index_dir) == before

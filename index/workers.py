@@ -1,0 +1,69 @@
+"""Worker processes for a reindex, on every core, that can neither block nor outlive it.
+
+Workers start from a fresh interpreter (the "forkserver" method), not a fork of the
+reindex: a forked worker would inherit the reindex lock. And each watches the reindex
+that started it and exits when it is gone: after a SIGKILL nothing tells a worker
+waiting for its next job that none will come, and it would wait forever.
+"""
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from whoosh.multiproc import MpWriter, _run_subwriter
+
+WATCH_SECONDS = 0.5
+
+
+def exit_with(parent: int) -> None:
+    """In a worker: end this process soon after process ``parent`` has ended."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def worker_pool() -> ProcessPoolExecutor:
+    """A pool with a worker per core."""
+    return ProcessPoolExecutor(
+        max_workers=os.cpu_count(),
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=exit_with,
+        initargs=(os.getpid(),),
+    )
+
+
+def _watched_subwriter(parent: int, *args) -> None:
+    exit_with(parent)
+    _run_subwriter(*args)
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer (a segment per core), with workers that go when the
+    reindex goes."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, start_method="forkserver", **kwargs)
+
+    def _new_task(self):
+        args = (
+            os.getpid(),
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        task = self._mpctx.Process(target=_watched_subwriter, args=args)
+        self.tasks.append(task)
+        task.start()
+        return task
