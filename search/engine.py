@@ -4,122 +4,37 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from whoosh.index import Index
 from whoosh.query import AndMaybe, Query
-from whoosh.searching import Searcher
 
 from index.schema import split_values
 from index.store import open_index
 from search import matching  # noqa: F401  (fixes `-word` before any search runs)
-from search.autocomplete import Completion, complete
+from search.autocomplete import Completion
 from search.errors import BadRequest
 from search.explain import explain
 from search.facets import (
     FACET_FIELDS,
-    INFERRED_FIELDS,
-    FacetColumn,
     SegmentColumnCache,
-    facet_column,
     facet_counts,
     narrowed,
     selection_masks,
 )
-from search.highlight import Marker, WordForms, marker_for
-from search.query import ParsedQuery, highlight_words, parse_query
+from search.generation import Generation
+from search.highlight import Marker, marker_for
+from search.query import highlight_words
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
-from search.scoring import Matches, Scorer, SegmentCache, top
-from search.suggest import Vocabulary, did_you_mean
+from search.scoring import Matches, SegmentCache, top
+from search.suggest import did_you_mean
 from search.synonyms import Synonyms
 
-COMPLETIONS_KEPT = 4096
-PARSED_KEPT = 4096
 # How many of the best matches the ranking lifts re-order (see _best).
 RERANK_WINDOW = 100
-
-
-@dataclass
-class _Generation:
-    """One searcher over one committed state of the index, and what it has worked out once.
-
-    Shared by concurrent requests; the lazily built parts are idempotent, so two requests
-    racing to build one only waste a little work.
-    """
-
-    searcher: Searcher
-    cache: SegmentCache
-    column_cache: SegmentColumnCache
-    synonyms: Synonyms | None
-    users: int = 0
-    retired: bool = False
-    _scorer: Scorer | None = field(default=None, repr=False)
-    _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
-    _recency: np.ndarray | None = field(default=None, repr=False)
-    _forms: WordForms | None = field(default=None, repr=False)
-    _vocabulary: Vocabulary | None = field(default=None, repr=False)
-    _completions: dict[tuple[str, int], tuple[Completion, ...]] = field(
-        default_factory=dict, repr=False
-    )
-    _parsed: dict[str, ParsedQuery] = field(default_factory=dict, repr=False)
-
-    @property
-    def scorer(self) -> Scorer:
-        if self._scorer is None:
-            self._scorer = Scorer(self.searcher, self.cache)
-        return self._scorer
-
-    def columns(self, inferred: bool) -> dict[str, FacetColumn]:
-        found = {}
-        for facet, all_fields in FACET_FIELDS.items():
-            fields = tuple(f for f in all_fields if inferred or f not in INFERRED_FIELDS)
-            if fields not in self._columns:
-                self._columns[fields] = facet_column(self.searcher, fields, self.column_cache)
-            found[facet] = self._columns[fields]
-        return found
-
-    @property
-    def recency(self) -> np.ndarray:
-        """Seconds since 1970 per document number (0 when undated), for "newest first"."""
-        if self._recency is None:
-            parts = [
-                np.fromiter(reader.column_reader("recency"), dtype=np.int64)
-                for reader, _offset in self.searcher.reader().leaf_readers()
-            ]
-            self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-        return self._recency
-
-    @property
-    def forms(self) -> WordForms:
-        if self._forms is None:
-            self._forms = WordForms(self.searcher.reader())
-        return self._forms
-
-    @property
-    def vocabulary(self) -> Vocabulary:
-        if self._vocabulary is None:
-            self._vocabulary = Vocabulary.of(self.searcher.reader())
-        return self._vocabulary
-
-    def parsed(self, text: str) -> ParsedQuery:
-        """The query parsed, remembered: the same searches come again and again."""
-        if text not in self._parsed:
-            if len(self._parsed) >= PARSED_KEPT:
-                self._parsed.clear()
-            self._parsed[text] = parse_query(text, self.searcher.schema, self.synonyms)
-        return self._parsed[text]
-
-    def completions(self, typed: str, limit: int) -> tuple[Completion, ...]:
-        """Search-as-you-type suggestions, remembered: each keystroke asks again."""
-        key = (typed, limit)
-        if key not in self._completions:
-            if len(self._completions) >= COMPLETIONS_KEPT:
-                self._completions.clear()
-            self._completions[key] = complete(self.scorer, typed, limit)
-        return self._completions[key]
 
 
 class SearchEngine:
@@ -132,17 +47,21 @@ class SearchEngine:
     kept across index states, since Whoosh never changes a segment once written.
     """
 
-    def __init__(self, index_dir: Path, synonyms: Synonyms | None = None):
+    def __init__(
+        self, index_dir: Path, synonyms: Synonyms | None = None, responses_kept: int = 1024
+    ):
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms
+        # Whole answers remembered per index state: a popular search is worked out once.
+        self.responses_kept = responses_kept
         self._lock = threading.Lock()
         self._index: Index | None = None
-        self._current: _Generation | None = None
+        self._current: Generation | None = None
         self._cache = SegmentCache()
         self._column_cache = SegmentColumnCache()
 
     @contextmanager
-    def generation(self) -> Iterator[_Generation]:
+    def generation(self) -> Iterator[Generation]:
         with self._lock:
             current = self._fresh_generation()
             current.users += 1
@@ -154,13 +73,19 @@ class SearchEngine:
                 if current.retired and current.users == 0:
                     current.searcher.close()
 
-    def _fresh_generation(self) -> _Generation:
+    def _fresh_generation(self) -> Generation:
         current = self._current
         if current is not None and current.searcher.up_to_date():
             return current
         if self._index is None:
             self._index = open_index(self.index_dir)
-        fresh = _Generation(self._index.searcher(), self._cache, self._column_cache, self.synonyms)
+        fresh = Generation(
+            self._index.searcher(),
+            self._cache,
+            self._column_cache,
+            self.synonyms,
+            responses_kept=self.responses_kept,
+        )
         if current is not None:
             current.retired = True
             if current.users == 0:
@@ -179,11 +104,11 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         with self.generation() as gen:
-            response = _search_or_correct(gen, request)
+            response = gen.response(request.key(), lambda: _search_or_correct(gen, request))
         return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 
-def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchResponse:
+def _search_or_correct(gen: Generation, request: SearchRequest) -> SearchResponse:
     """The results for the query as typed; when no page has all its words but a spelling
     correction's words are all on some page, the correction's results, saying so (unless
     the request asked for the words exactly as typed)."""
@@ -200,7 +125,7 @@ def _search_or_correct(gen: _Generation, request: SearchRequest) -> SearchRespon
     )
 
 
-def _search(gen: _Generation, request: SearchRequest) -> SearchResponse:
+def _search(gen: Generation, request: SearchRequest) -> SearchResponse:
     found = _matching(gen, request)
     columns = gen.columns(request.inferred)
     selections = selection_masks(columns, request.filters, gen.scorer.size)
@@ -247,7 +172,7 @@ class _Found:
         return AndMaybe(self.query, self.lifts)
 
 
-def _matching(gen: _Generation, request: SearchRequest) -> _Found:
+def _matching(gen: Generation, request: SearchRequest) -> _Found:
     """Every word must match; when no document has them all, any word will do. With no query
     text every document matches and there is nothing to rank by."""
     scorer = gen.scorer
@@ -264,7 +189,7 @@ def _matching(gen: _Generation, request: SearchRequest) -> _Found:
 
 
 def _page_of_hits(
-    gen: _Generation, found: _Found, selected: np.ndarray, request: SearchRequest
+    gen: Generation, found: _Found, selected: np.ndarray, request: SearchRequest
 ) -> tuple[Hit, ...]:
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
     if found.query is None or request.sort == "newest":
@@ -284,7 +209,7 @@ def _page_of_hits(
 
 
 def _best(
-    gen: _Generation, found: _Found, selected: np.ndarray, count: int
+    gen: Generation, found: _Found, selected: np.ndarray, count: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``count`` best of ``selected``: the top RERANK_WINDOW re-ranked with the lifts
     (exact forms, phrases, whole titles), then the rest by their base score.
@@ -310,7 +235,7 @@ def _best(
     return docnums, ranked_scores
 
 
-def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:
+def _newest(gen: Generation, selected: np.ndarray, count: int) -> np.ndarray:
     """The ``count`` newest of ``selected``, undated last, ties in index order."""
     docnums = np.flatnonzero(selected)
     # One sortable key: newer first, then lower document number.
@@ -321,7 +246,7 @@ def _newest(gen: _Generation, selected: np.ndarray, count: int) -> np.ndarray:
     return docnums[np.argsort(keys)]
 
 
-def _hit(gen: _Generation, docnum: int, score: float, marker: Marker, inferred: bool) -> Hit:
+def _hit(gen: Generation, docnum: int, score: float, marker: Marker, inferred: bool) -> Hit:
     stored = gen.searcher.stored_fields(int(docnum))
     published = stored.get("published")
     title = stored.get("title", "")

@@ -42,6 +42,20 @@ class SearchRequest:
     def selected(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
 
+    def key(self) -> tuple:
+        """Everything that decides the answer, hashable: the same key, the same response."""
+        filters = tuple(sorted((facet, values) for facet, values in self.filters.items()))
+        return (
+            self.query,
+            filters,
+            self.sort,
+            self.page,
+            self.per_page,
+            self.exact,
+            self.explain,
+            self.inferred,
+        )
+
 
 def request_from_args(args: Arguments) -> SearchRequest:
     """Validate query-string arguments; BadRequest says what is wrong with which one."""

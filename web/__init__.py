@@ -12,19 +12,24 @@ from search.synonyms import load_synonyms
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``INDEX_DIR`` comes from ``config``, else RESEARCH_SEARCH_INDEX,
     else ``var/index``; ``TAXONOMY`` (optional) names a research-area JSON to use;
-    ``SYNONYMS`` (optional, RESEARCH_SEARCH_SYNONYMS) a file of synonym groups to add."""
+    ``SYNONYMS`` (optional, RESEARCH_SEARCH_SYNONYMS) a file of synonym groups to add;
+    ``RESPONSE_CACHE`` (RESEARCH_SEARCH_RESPONSE_CACHE, default 1024) how many answers
+    each worker remembers per state of the index (0: none)."""
     app = Flask(__name__)
     app.json.sort_keys = False
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("RESEARCH_SEARCH_INDEX", "var/index"),
         TAXONOMY=os.environ.get("RESEARCH_SEARCH_TAXONOMY") or None,
         SYNONYMS=os.environ.get("RESEARCH_SEARCH_SYNONYMS") or None,
+        RESPONSE_CACHE=int(os.environ.get("RESEARCH_SEARCH_RESPONSE_CACHE") or 1024),
     )
     if config:
         app.config.update(config)
     app.config["INDEX_DIR"] = str(Path(app.config["INDEX_DIR"]).resolve())
     app.extensions["search_engine"] = SearchEngine(
-        Path(app.config["INDEX_DIR"]), load_synonyms(app.config["SYNONYMS"])
+        Path(app.config["INDEX_DIR"]),
+        load_synonyms(app.config["SYNONYMS"]),
+        responses_kept=app.config["RESPONSE_CACHE"],
     )
 
     from web import cli, errors, headers, views

@@ -8,6 +8,7 @@ import pytest
 
 from index.reindex import indexed_documents, reindex
 from index.store import open_index
+from index.taxonomy import load_taxonomy
 from search.engine import SearchEngine
 from search.errors import BadRequest
 from search.request import SearchRequest
@@ -208,3 +209,22 @@ def test_request_in_flight_keeps_its_searcher_through_a_reindex(tmp_path, taxono
         reindex(tmp_path / "ix", taxonomy)
         assert engine.document_count() == 37
         assert old.searcher.doc_count() == 36  # still open and usable
+
+
+def test_a_repeated_search_is_answered_from_memory_until_the_index_changes(tmp_path, corpus):
+    index_dir = tmp_path / "ix"
+    taxonomy = load_taxonomy()
+    reindex(index_dir, taxonomy, [str(corpus)])
+    engine = SearchEngine(index_dir)
+    first = engine.search(SearchRequest(query="qubit"))
+    assert engine.search(SearchRequest(query="qubit")).hits == first.hits
+    (corpus / "articles" / "qubits-again.txt").write_text("Qubits again\n\nMore qubit news.\n")
+    reindex(index_dir, taxonomy)
+    assert engine.search(SearchRequest(query="qubit")).total == first.total + 1
+
+
+def test_remembering_no_answers_answers_the_same(sample_index):
+    remembering, forgetting = SearchEngine(sample_index), SearchEngine(sample_index, None, 0)
+    for query in ("deep learning", "vision -medical", ""):
+        request = SearchRequest(query=query, per_page=20)
+        assert remembering.search(request).hits == forgetting.search(request).hits
