@@ -24,17 +24,19 @@ from search.facets import (
     narrowed,
     selection_masks,
 )
-from search.generation import Generation
+from search.generation import Generation, Memo
 from search.highlight import Marker, marker_for
 from search.query import highlight_words
 from search.request import SearchRequest
 from search.response import Hit, SearchResponse
 from search.scoring import Matches, SegmentCache, top
-from search.suggest import did_you_mean
+from search.suggest import Vocabulary, did_you_mean
 from search.synonyms import Synonyms
 
 # How many of the best matches the ranking lifts re-order (see _best).
 RERANK_WINDOW = 100
+# Segments whose spelling words are kept (an index has a handful; old ones fall out).
+VOCABULARIES_KEPT = 64
 
 
 class SearchEngine:
@@ -58,6 +60,7 @@ class SearchEngine:
         self._index: Index | None = None
         self._current: Generation | None = None
         self._cache = SegmentCache()
+        self._vocabularies: Memo[Vocabulary] = Memo(VOCABULARIES_KEPT)
         self._column_cache = SegmentColumnCache()
 
     @contextmanager
@@ -85,6 +88,7 @@ class SearchEngine:
             self._column_cache,
             self.synonyms,
             responses_kept=self.responses_kept,
+            vocabulary_cache=self._vocabularies,
         )
         if current is not None:
             current.retired = True
@@ -113,7 +117,7 @@ def _search_or_correct(gen: Generation, request: SearchRequest) -> SearchRespons
     correction's words are all on some page, the correction's results, saying so (unless
     the request asked for the words exactly as typed)."""
     typed = request.query
-    suggestion = did_you_mean(gen.searcher, gen.vocabulary, typed) if typed else None
+    suggestion = did_you_mean(gen.searcher, gen.vocabularies, typed) if typed else None
     response = replace(_search(gen, request), suggestion=suggestion)
     if not suggestion or request.exact or (response.total and not response.fallback):
         return response

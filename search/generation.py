@@ -74,7 +74,8 @@ class Generation:
     _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
     _recency: np.ndarray | None = field(default=None, repr=False)
     _forms: WordForms | None = field(default=None, repr=False)
-    _vocabulary: Vocabulary | None = field(default=None, repr=False)
+    # Each segment's spelling words, kept by the engine for as long as the segment lives.
+    vocabulary_cache: "Memo[Vocabulary] | None" = None
     # Searches answered in full, with their results; 0 remembers none.
     responses_kept: int = 1024
     _completions: Memo = field(default_factory=lambda: Memo(COMPLETIONS_KEPT), repr=False)
@@ -101,7 +102,10 @@ class Generation:
         """Seconds since 1970 per document number (0 when undated), for "newest first"."""
         if self._recency is None:
             parts = [
-                np.fromiter(reader.column_reader("recency"), dtype=np.int64)
+                self.cache.get(
+                    ("recency", reader.segment().segment_id()),
+                    lambda r=reader: (np.fromiter(r.column_reader("recency"), dtype=np.int64),),
+                )[0]
                 for reader, _offset in self.searcher.reader().leaf_readers()
             ]
             self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
@@ -114,10 +118,12 @@ class Generation:
         return self._forms
 
     @property
-    def vocabulary(self) -> Vocabulary:
-        if self._vocabulary is None:
-            self._vocabulary = Vocabulary.of(self.searcher.reader())
-        return self._vocabulary
+    def vocabularies(self) -> list[Vocabulary]:
+        memo = self.vocabulary_cache or Memo(0)
+        return [
+            memo.get(reader.segment().segment_id(), lambda r=reader: Vocabulary.of(r))
+            for reader, _offset in self.searcher.reader().leaf_readers()
+        ]
 
     def parsed(self, text: str) -> ParsedQuery:
         """The query parsed, remembered: the same searches come again and again."""

@@ -10,6 +10,7 @@ turn short words into unrelated ones: "alert" -> "art").
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,9 +26,13 @@ MAX_WORD = 30
 _WORD = re.compile(r"\b[^\W\d_]{3,}\b(?!:)")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Vocabulary:
-    """The spelling field's words by length, with how many documents hold each."""
+    """One segment's spelling words by length, with how many of its documents hold each.
+
+    Kept per segment (segments never change), so a reindex that adds a small segment
+    costs reading that segment's words, not the whole index's.
+    """
 
     words: dict[int, list[str]] = field(default_factory=dict)
     counts: dict[int, np.ndarray] = field(default_factory=dict)
@@ -43,9 +48,8 @@ class Vocabulary:
                 counts.setdefault(len(word), []).append(info.doc_frequency())
         return cls(words, {n: np.array(c) for n, c in counts.items()})
 
-    def nearest(self, word: str, distance: int) -> str | None:
-        """The closest word at most ``distance`` edits away; among equals, the most common."""
-        best: tuple[int, int, str] | None = None
+    def near(self, word: str, distance: int) -> Iterator[tuple[str, int, int]]:
+        """(word, edits, documents) for each word at most ``distance`` edits away."""
         for length in range(len(word) - distance, len(word) + distance + 1):
             choices = self.words.get(length)
             if not choices:
@@ -54,13 +58,23 @@ class Vocabulary:
                 word, choices, scorer=OSA.distance, score_cutoff=distance, limit=None
             )
             for candidate, edits, index in found:
-                key = (int(edits), -int(self.counts[length][index]), candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
+                yield candidate, int(edits), int(self.counts[length][index])
 
 
-def did_you_mean(searcher: Searcher, vocabulary: Vocabulary, text: str) -> str | None:
+def nearest(vocabularies: list[Vocabulary], word: str, distance: int) -> str | None:
+    """The closest word at most ``distance`` edits away; among equals, the most common."""
+    edits: dict[str, int] = {}
+    documents: dict[str, int] = {}
+    for vocabulary in vocabularies:
+        for candidate, apart, count in vocabulary.near(word, distance):
+            edits[candidate] = apart
+            documents[candidate] = documents.get(candidate, 0) + count
+    if not edits:
+        return None
+    return min(edits, key=lambda candidate: (edits[candidate], -documents[candidate], candidate))
+
+
+def did_you_mean(searcher: Searcher, vocabularies: list[Vocabulary], text: str) -> str | None:
     """``text`` with each unknown word replaced by its closest indexed word, or None."""
     analyzer = searcher.schema[SPELLING_FIELD].analyzer
     changed = False
@@ -76,7 +90,7 @@ def did_you_mean(searcher: Searcher, vocabulary: Vocabulary, text: str) -> str |
             return word
         if searcher.doc_frequency(SPELLING_FIELD, folded):
             return word
-        found = vocabulary.nearest(folded, 2 if len(folded) >= LONG_WORD else 1)
+        found = nearest(vocabularies, folded, 2 if len(folded) >= LONG_WORD else 1)
         if found is None:
             return word
         changed = True
