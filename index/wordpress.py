@@ -39,6 +39,13 @@ def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> Rea
     listed as such; a bad element of a list is an error that spares the others.
     """
     items = parsed if isinstance(parsed, list) else [parsed]
+    if items and all(_is_term(item) for item in items):
+        names = sorted({str(item["taxonomy"]) for item in items})
+        raise SourceError(
+            str(path),
+            f"WordPress terms of {', '.join(names)}, not pages: give this file to reindex "
+            "with --taxonomy FILE",
+        )
     documents, errors, skipped = [], [], []
     for position, item in enumerate(items):
         where = f"{path}[{position}]" if isinstance(parsed, list) else str(path)
@@ -53,6 +60,15 @@ def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> Rea
     if not isinstance(parsed, list) and errors:
         raise errors[0]
     return ReadResult(documents, errors, skipped)
+
+
+def _is_term(item: object) -> bool:
+    """A taxonomy term (`/wp-json/wp/v2/research-area` answers with these), not a post."""
+    return (
+        isinstance(item, dict)
+        and {"taxonomy", "slug", "name"} <= item.keys()
+        and ("title" not in item and "content" not in item)
+    )
 
 
 def check_wordpress_object(item: object, where: str) -> None:

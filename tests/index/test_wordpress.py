@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from index.errors import SourceError
 from index.read_result import NOT_PUBLISHED, PASSWORD_PROTECTED
 from index.readers import read_source
 from index.taxonomy import taxonomy_from_terms
@@ -298,3 +299,26 @@ def test_content_furniture_is_never_body_text(read, seed, markup):
     item = one_part(seed, "msr-blog-post", content=rendered(f"<p>Story.</p>{markup}"))
     [doc] = read(item).documents
     assert doc.body in ("Story.", "Story.\nDataset")
+
+
+def test_a_file_of_taxonomy_terms_is_named_as_such_not_read_as_pages(tmp_path, taxonomy):
+    terms = [
+        {
+            "id": 13562,
+            "name": "Computer vision",
+            "slug": "computer-vision",
+            "taxonomy": "msr-research-area",
+            "link": "https://example.org/area/cv/",
+        },
+        {
+            "id": 13556,
+            "name": "Artificial intelligence",
+            "slug": "artificial-intelligence",
+            "taxonomy": "msr-research-area",
+            "link": "https://example.org/area/ai/",
+        },
+    ]
+    path = tmp_path / "research-area.json"
+    path.write_text(json.dumps(terms), "utf-8")
+    with pytest.raises(SourceError, match=r"terms of msr-research-area, not pages.*--taxonomy"):
+        read_source(path, taxonomy)
