@@ -34,6 +34,7 @@ CANDIDATES = {
     "people_text": [1.0, 2.0, 3.0],
     "area_text": [0.5, 1.0, 1.5, 2.5],
     "EXACT_FORM_WEIGHT": [0.25, 0.5, 1.0, 2.0],
+    "EXACT_TITLE_WEIGHT": [0.25, 0.5, 1.0, 2.0],
     "PHRASE_TITLE": [0.5, 1.0, 2.0, 4.0],
     "PHRASE_BODY": [0.25, 0.5, 1.0, 2.0],
     "WHOLE_TITLE_WEIGHT": [0.0, 1.0, 2.0, 4.0],
@@ -47,6 +48,7 @@ Case = tuple[OurIndex, Judgment]
 # Where each non-field weight lives: (module, attribute) or (module, dict, key).
 PLACES = {
     "EXACT_FORM_WEIGHT": (ranking, "EXACT_FORM_WEIGHT"),
+    "EXACT_TITLE_WEIGHT": (ranking, "EXACT_TITLE_WEIGHT"),
     "PHRASE_TITLE": (ranking, "PHRASE_WEIGHTS", "title"),
     "PHRASE_BODY": (ranking, "PHRASE_WEIGHTS", "body"),
     "WHOLE_TITLE_WEIGHT": (ranking, "WHOLE_TITLE_WEIGHT"),

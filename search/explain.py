@@ -20,6 +20,7 @@ FIELD_NAMES = {
     "people_text": "people",
     "area_text": "areas",
     "spelling": "exact form",
+    "title_words": "exact form in title",
 }
 # (field, term) -> score of each document.
 Parts = dict[tuple[str, str], np.ndarray]

@@ -3,8 +3,8 @@
 Whoosh scores each field with BM25 and adds the fields up; the weights below multiply each
 field's share at query time (so changing them needs no reindex). On top of the words every
 result must contain, optional clauses add to a result's score when it also has:
-- the words as the user typed them, not only a word with the same stem (`learning` over
-  `learned`), from the unstemmed spelling field;
+- the words as the user typed them, not only a word with the same stem (`learned` over
+  `learning`), from the unstemmed spelling field, and more so in the title;
 - the words next to each other in the title or body (a phrase);
 - every word in its title, so a page named for the query beats one that mentions it once.
 The weights were chosen by measurement on judged queries (benchmarks/relevance.py).
@@ -23,9 +23,11 @@ FIELD_WEIGHTS = {
     "body": 1.0,
 }
 EXACT_FORM_WEIGHT = 0.5
+EXACT_TITLE_WEIGHT = 1.0
 PHRASE_WEIGHTS = {"title": 2.0, "body": 1.0}
 WHOLE_TITLE_WEIGHT = 2.0
 EXACT_FIELD = "spelling"
+EXACT_TITLE_FIELD = "title_words"
 
 
 def ranking_lifts(words: list[str], schema: Schema) -> Query | None:
@@ -47,7 +49,11 @@ def _analysed(field: str, words: list[str], schema: Schema) -> list[str]:
 
 def _exact_forms(words: list[str], schema: Schema) -> list[Query]:
     forms = _analysed(EXACT_FIELD, words, schema)
-    return [Term(EXACT_FIELD, form, boost=EXACT_FORM_WEIGHT) for form in dict.fromkeys(forms)]
+    in_title = _analysed(EXACT_TITLE_FIELD, words, schema)
+    return [
+        *(Term(EXACT_FIELD, form, boost=EXACT_FORM_WEIGHT) for form in dict.fromkeys(forms)),
+        *(Term(EXACT_TITLE_FIELD, f, boost=EXACT_TITLE_WEIGHT) for f in dict.fromkeys(in_title)),
+    ]
 
 
 def _phrases(words: list[str], schema: Schema) -> list[Query]:
@@ -63,6 +69,8 @@ def _phrases(words: list[str], schema: Schema) -> list[Query]:
 
 def _whole_title(words: list[str], schema: Schema) -> list[Query]:
     stems = _analysed("title", words, schema)
-    if len(stems) < 2:
+    if len(stems) == 1:  # (Whoosh drops the boost of an AND of one)
+        return [Term("title", stems[0], boost=WHOLE_TITLE_WEIGHT)]
+    if not stems:
         return []
     return [And([Term("title", stem) for stem in stems], boost=WHOLE_TITLE_WEIGHT)]
