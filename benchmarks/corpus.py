@@ -96,7 +96,7 @@ def _manifest(folder: Path) -> dict | None:
 
 
 def generate_documents(count: int, sections: list[Section]) -> Iterator[GeneratedDocument]:
-    areas = Zipf(_areas(), s=1.1)
+    areas = Zipf(popular_areas(), s=1.1)
     people = Zipf(researcher_names(), s=0.9)
     for number in range(count):
         yield _document(number, random.Random(f"{SEED}:{number}"), sections, areas, people)
@@ -153,7 +153,7 @@ def _published(rng: random.Random) -> datetime:
     return datetime(year, 1, 1) + timedelta(seconds=rng.randrange(365 * 24 * 3600))
 
 
-def _areas() -> list[Area]:
+def popular_areas() -> list[Area]:
     """The shipped taxonomy's areas in a fixed random popularity order."""
     terms = json.loads((REPOSITORY / "index/taxonomy.json").read_text("utf-8"))
     areas = [Area(t["name"], t["slug"], t["id"]) for t in terms]
