@@ -20,7 +20,9 @@ def create_app() -> Callable:
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         # One searcher per worker process, opened on its first request.
-        searcher = searchers.setdefault(os.getpid(), ix.searcher())
+        if os.getpid() not in searchers:
+            searchers[os.getpid()] = ix.searcher()
+        searcher = searchers[os.getpid()]
         text = parse_qs(environ.get("QUERY_STRING", "")).get("q", [""])[0]
         results = searcher.search(parser.parse(text), limit=10)
         hits = [{"id": hit["id"], "title": hit.get("title", "")} for hit in results]

@@ -8,6 +8,7 @@ var/bench/work-<size>/ for `python -m benchmarks.profile`; tables go to var/benc
 """
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -82,7 +83,8 @@ def measure(label: str, query_count: int, load_seconds: int) -> list[Row]:
     with server.gunicorn(server.PLAIN, plain_env, "/?q=python", work / "plain.log") as running:
         plain_served = _serve(running, paths, work / "load.lua", load_seconds)
     plain = plain_search_seconds(work / "plain", [_query_text(path) for path in paths])
-    _note(label, f"measured in {time.perf_counter() - started:.0f} s")
+    load_average = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
+    _note(label, f"measured in {time.perf_counter() - started:.0f} s; load average {load_average}")
     return [
         *_reindex_rows(label, ours, naive, changed, unchanged),
         *_latency_rows(label, served, plain_served, plain),

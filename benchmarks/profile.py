@@ -1,0 +1,133 @@
+"""Where the time goes: pyinstrument over a from-scratch reindex and over /api/search requests.
+
+Run after `python -m benchmarks.speed` for the same size (it reuses that run's index):
+`python -m benchmarks.profile --size 10k`. Writes var/bench/profile-<what>-<size>.html
+and .txt, and prints the time of the steps that matter, in total and per document or
+per request.
+"""
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pyinstrument import Profiler
+from pyinstrument.frame import Frame
+
+from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
+from benchmarks.queries import corpus_texts, generate_queries, search_path
+from benchmarks.reindex_speed import timed_reindex
+from web import create_app
+
+REQUESTS = 300
+# (label, file the function is in, function name)
+REINDEX_STEPS = [
+    ("reindex, in all", "index/reindex.py", "reindex"),
+    ("read every file (scan)", "index/reindex.py", "scan"),
+    ("  bytes from disk", "index/readers.py", "_read_bytes"),
+    ("  JSON parsing", "index/readers.py", "parse_json"),
+    ("  charset detection (UnicodeDammit)", "index/readers.py", "decode_html"),
+    ("  BeautifulSoup + lxml parsing", "index/extract.py", "parse_html"),
+    ("  visible-text walk", "index/extract.py", "visible_text"),
+    ("  article metadata (find meta/h1/time)", "index/extract.py", "extract_article"),
+    ("  content hash", "index/document.py", "_hash_of"),
+    ("read back the indexed documents", "index/reindex.py", "indexed_documents"),
+    ("write the index", "index/reindex.py", "_write"),
+    ("  Document -> fields", "index/schema.py", "document_fields"),
+    ("  update_document (analysis, postings)", "whoosh/writing.py", "update_document"),
+    ("  commit (merge, write segment)", "whoosh/writing.py", "commit"),
+]
+SEARCH_STEPS = [
+    ("request, in all (Flask test client)", "flask/app.py", "wsgi_app"),
+    ("engine.search", "search/engine.py", "search"),
+    ("  searcher up to date? / open", "search/engine.py", "_fresh_generation"),
+    ("  query parsing", "search/query.py", "parse_query"),
+    ("  all-words / any-word probe", "search/engine.py", "_any_match"),
+    ("  matching document set", "whoosh/searching.py", "docs_for_query"),
+    ("  filters", "search/facets.py", "apply_filters"),
+    ("  facet counts", "search/facets.py", "facet_counts"),
+    ("  ranked page (Whoosh search + hits)", "search/engine.py", "_page_of_hits"),
+    ("    Whoosh search, top N", "whoosh/searching.py", "search"),
+    ("    stored fields", "whoosh/searching.py", "fields"),
+    ("    title highlight", "search/highlight.py", "title_html"),
+    ("    snippet highlight", "search/highlight.py", "snippet_html"),
+    ("  did you mean", "search/suggest.py", "did_you_mean"),
+    ("JSON rendering (response_json + jsonify)", "web/views.py", "search_api"),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--size", default="10k", choices=list(SIZES))
+    options.add_argument("--only", choices=["reindex", "search"], help="one profile only")
+    args = options.parse_args(argv)
+    index_dir = BENCH_DIR / f"work-{args.size}" / "index"
+    if args.only in (None, "search") and not index_dir.exists():
+        sys.exit(f"no index in {index_dir}: run python -m benchmarks.speed --sizes {args.size}")
+    if args.only in (None, "reindex"):
+        profile_reindex(args.size)
+    if args.only in (None, "search"):
+        profile_search(args.size, index_dir)
+    return 0
+
+
+def profile_reindex(label: str) -> None:
+    corpus = build_corpus(label)
+    index_dir = BENCH_DIR / f"work-{label}" / "profile-index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    try:
+        root = _profiled(f"reindex-{label}", lambda: timed_reindex(index_dir, [str(corpus)]))
+    finally:
+        shutil.rmtree(index_dir, ignore_errors=True)
+    _print_steps(f"reindex from scratch, {label}", root, REINDEX_STEPS, SIZES[label], "document")
+
+
+def profile_search(label: str, index_dir: Path) -> None:
+    texts = corpus_texts(build_corpus(label))
+    queries = generate_queries(texts, [area.name for area in popular_areas()], REQUESTS)
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    client.get("/api/search?q=warm")  # opens the searcher and builds the facet sets
+
+    def requests() -> None:
+        for query in queries:
+            client.get(search_path(query))
+
+    root = _profiled(f"search-{label}", requests)
+    _print_steps(f"/api/search, {label}", root, SEARCH_STEPS, len(queries), "request")
+
+
+def _profiled(name: str, work: Callable[[], object]) -> Frame:
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    work()
+    session = profiler.stop()
+    (BENCH_DIR / f"profile-{name}.html").write_text(profiler.output_html(), "utf-8")
+    text = profiler.output_text(unicode=True, color=False)
+    (BENCH_DIR / f"profile-{name}.txt").write_text(text, "utf-8")
+    print(f"wrote {BENCH_DIR}/profile-{name}.html and .txt")
+    return session.root_frame()
+
+
+def _print_steps(title: str, root: Frame, steps: list, count: int, unit: str) -> None:
+    print(f"\n{title}: {'step':<44} {'total s':>9} {'ms per ' + unit:>16}")
+    for label, path, function in steps:
+        seconds = step_seconds(root, path, function)
+        print(f"{'':{len(title) + 2}}{label:<44} {seconds:>9.2f} {seconds / count * 1000:>16.3f}")
+
+
+def step_seconds(root: Frame, path: str, function: str) -> float:
+    """Time spent inside ``function`` of ``path``, counting a recursive call only once."""
+    total = 0.0
+    stack = [root]
+    while stack:
+        frame = stack.pop()
+        if frame.function == function and (frame.file_path or "").endswith(path):
+            total += frame.time
+        else:
+            stack.extend(frame.children)
+    return total
+
+
+if __name__ == "__main__":
+    sys.exit(main())
