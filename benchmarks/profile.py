@@ -36,6 +36,9 @@ REINDEX_STEPS = [
     ("write the index", "index/reindex.py", "_write"),
     ("  Document -> fields", "index/schema.py", "document_fields"),
     ("  update_document (analysis, postings)", "whoosh/writing.py", "update_document"),
+    ("    text analysis (tokenise, fold, stem)", "whoosh/analysis/", None),
+    ("      stemming", "whoosh/lang/porter.py", None),
+    ("    stored fields and lengths", "whoosh/codec/whoosh3.py", "add_field"),
     ("  commit (merge, write segment)", "whoosh/writing.py", "commit"),
 ]
 SEARCH_STEPS = [
@@ -53,7 +56,8 @@ SEARCH_STEPS = [
     ("    title highlight", "search/highlight.py", "title_html"),
     ("    snippet highlight", "search/highlight.py", "snippet_html"),
     ("  did you mean", "search/suggest.py", "did_you_mean"),
-    ("JSON rendering (response_json + jsonify)", "web/views.py", "search_api"),
+    ("JSON rendering", "web/json_api.py", "response_json"),
+    ("jsonify", "flask/json/__init__.py", "jsonify"),
 ]
 
 
@@ -102,10 +106,13 @@ def _profiled(name: str, work: Callable[[], object]) -> Frame:
     profiler.start()
     work()
     session = profiler.stop()
+    session.save(BENCH_DIR / f"profile-{name}.pyisession")  # `pyinstrument --load` reopens it
     (BENCH_DIR / f"profile-{name}.html").write_text(profiler.output_html(), "utf-8")
     text = profiler.output_text(unicode=True, color=False)
     (BENCH_DIR / f"profile-{name}.txt").write_text(text, "utf-8")
-    print(f"wrote {BENCH_DIR}/profile-{name}.html and .txt")
+    print(f"wrote {BENCH_DIR}/profile-{name}.html, .txt and .pyisession")
+    # Another process on the same cores shows as wall time without CPU time.
+    print(f"wall {session.duration:.1f} s, CPU {session.cpu_time:.1f} s")
     return session.root_frame()
 
 
@@ -116,17 +123,22 @@ def _print_steps(title: str, root: Frame, steps: list, count: int, unit: str) ->
         print(f"{'':{len(title) + 2}}{label:<44} {seconds:>9.2f} {seconds / count * 1000:>16.3f}")
 
 
-def step_seconds(root: Frame, path: str, function: str) -> float:
-    """Time spent inside ``function`` of ``path``, counting a recursive call only once."""
+def step_seconds(root: Frame, path: str, function: str | None) -> float:
+    """Time spent inside ``function`` of ``path`` (any function in it when None), counting
+    a recursive call only once. ``path`` ending in "/" is a whole package."""
     total = 0.0
     stack = [root]
     while stack:
         frame = stack.pop()
-        if frame.function == function and (frame.file_path or "").endswith(path):
+        if function in (None, frame.function) and _in(frame.file_path or "", path):
             total += frame.time
         else:
             stack.extend(frame.children)
     return total
+
+
+def _in(file_path: str, path: str) -> bool:
+    return path in file_path if path.endswith("/") else file_path.endswith(path)
 
 
 if __name__ == "__main__":
