@@ -53,5 +53,13 @@ def text_table(title: str, rows: list[Row]) -> str:
 
 def markdown_table(rows: list[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
-    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    lines += ["| " + " | ".join(_markdown_cells(row)) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _markdown_cells(row: Row) -> list[str]:
+    # Markdown trims a cell's leading spaces, so a sub-measure is marked with an arrow.
+    cells = row.cells()
+    if cells[0].startswith("  "):
+        cells[0] = "↳ " + cells[0].strip()
+    return cells
