@@ -1,9 +1,10 @@
 """Where the time goes: pyinstrument over a from-scratch reindex and over /api/search requests.
 
-Run after `python -m benchmarks.speed` for the same size (it reuses that run's index):
-`python -m benchmarks.profile --size 10k`. Writes var/bench/profile-<what>-<size>.html
-and .txt, and prints the time of the steps that matter, in total and per document or
-per request.
+Run after `python -m benchmarks.speed` for the same size (the search profile reuses that
+run's index): `python -m benchmarks.profile --size 10k`. Profiles a reindex from scratch,
+then one after 10 edited documents, then 300 requests; writes
+var/bench/profile-<what>-<size>.html, .txt and .pyisession, and prints the time of the
+steps that matter, in total and per document or per request.
 """
 
 import argparse
@@ -17,7 +18,7 @@ from pyinstrument.frame import Frame
 
 from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
 from benchmarks.queries import corpus_texts, generate_queries, search_path
-from benchmarks.reindex_speed import timed_reindex
+from benchmarks.reindex_speed import ten_documents_edited, timed_reindex
 from web import create_app
 
 REQUESTS = 300
@@ -82,9 +83,12 @@ def profile_reindex(label: str) -> None:
     shutil.rmtree(index_dir, ignore_errors=True)
     try:
         root = _profiled(f"reindex-{label}", lambda: timed_reindex(index_dir, [str(corpus)]))
+        _print_steps(f"reindex from scratch, {label}", root, REINDEX_STEPS, SIZES[label], "doc")
+        with ten_documents_edited(corpus):
+            root = _profiled(f"reindex-changed-{label}", lambda: timed_reindex(index_dir))
+        _print_steps(f"reindex, 10 changed, {label}", root, REINDEX_STEPS, SIZES[label], "doc")
     finally:
         shutil.rmtree(index_dir, ignore_errors=True)
-    _print_steps(f"reindex from scratch, {label}", root, REINDEX_STEPS, SIZES[label], "document")
 
 
 def profile_search(label: str, index_dir: Path) -> None:
