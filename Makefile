@@ -7,8 +7,9 @@ INDEX_DIR ?= var/index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+SIZES ?= 1k,10k,100k
 
-.PHONY: serve index install install-test browser test lint bench clean
+.PHONY: serve index install install-test install-bench browser test lint bench clean
 
 serve: install index
 	RESEARCH_SEARCH_INDEX=$(INDEX_DIR) $(BIN)/gunicorn --workers $(WORKERS) \
@@ -53,9 +54,15 @@ lint: install-test
 test: install-test browser lint
 	$(BIN)/pytest --junitxml=test-artifacts/junit.xml
 
-# Benchmarks on real pages (Debian's python3.11-doc, installed here); not part of `make test`.
-bench: install-test
-	$(BIN)/python -m benchmarks
+install-bench: $(VENV)/.installed-bench
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+# Benchmarks on real pages (Debian's python3.11-doc and debian-handbook, and wrk, installed
+# when missing); not part of `make test`. `make bench SIZES=1k,10k` picks corpus sizes.
+bench: install-bench
+	$(BIN)/python -m benchmarks --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache *.egg-info

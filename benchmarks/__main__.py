@@ -1,4 +1,5 @@
-"""`python -m benchmarks`: every benchmark in turn."""
+"""`python -m benchmarks [--sizes 1k,10k,100k]`: every benchmark in turn; the speed runs
+take the sizes (see benchmarks/speed.py)."""
 
 import sys
 
@@ -8,6 +9,7 @@ from benchmarks import (
     inference,
     inference_cost,
     relevance,
+    speed,
     suggestions,
     typos,
 )
@@ -20,6 +22,7 @@ BENCHMARKS = (
     suggestions.main,
     inference.main,
     lambda: inference_cost.main([]),
+    lambda: speed.main(sys.argv[1:]),
 )
 
 sys.exit(max(benchmark() for benchmark in BENCHMARKS))

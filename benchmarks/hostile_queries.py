@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh.qparser import QueryParser
 
-from benchmarks.corpus import python_manual
+from benchmarks.debian_pages import python_manual
 from index.reindex import reindex
 from index.store import open_index
 from index.taxonomy import load_taxonomy

@@ -1,0 +1,85 @@
+"""The naive baseline: BeautifulSoup's get_text() into a plain Whoosh index, and its search.
+
+Exactly what the issue names: ``BeautifulSoup(html, "lxml").get_text()`` (for WordPress
+JSON, of ``content.rendered``), one Whoosh writer with a simple schema (id, title, body as
+TEXT with the default analyzer), and ``QueryParser("body")`` + ``search(limit=10)``.
+"""
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import QueryParser
+
+from index.reindex import list_files
+
+
+@dataclass(frozen=True)
+class BuildTimes:
+    documents: int
+    seconds: float
+    reading_seconds: float
+    writing_seconds: float
+
+
+def plain_schema() -> Schema:
+    return Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), body=TEXT)
+
+
+def naive_documents(corpus: Path) -> Iterator[dict]:
+    """Every document of the corpus as id, title and get_text() body."""
+    for path in list_files([str(corpus)]):
+        data = path.read_bytes()
+        if path.suffix == ".json":
+            for item in json.loads(data):
+                yield {
+                    "id": f"{path}#{item['id']}",
+                    "title": item["title"]["rendered"],
+                    "body": BeautifulSoup(item["content"]["rendered"], "lxml").get_text(),
+                }
+        else:
+            soup = BeautifulSoup(data, "lxml")
+            title = soup.title.get_text() if soup.title else ""
+            yield {"id": str(path), "title": title, "body": soup.get_text()}
+
+
+def build_naive_index(corpus: Path, index_dir: Path) -> BuildTimes:
+    """Index the corpus naively, timing reading+extraction apart from index writing."""
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    writer = whoosh_index.create_in(str(index_dir), plain_schema()).writer()
+    reading = writing = 0.0
+    count = 0
+    documents = naive_documents(corpus)
+    while True:
+        mark = time.perf_counter()
+        fields = next(documents, None)
+        reading += time.perf_counter() - mark
+        if fields is None:
+            break
+        mark = time.perf_counter()
+        writer.add_document(**fields)
+        writing += time.perf_counter() - mark
+        count += 1
+    mark = time.perf_counter()
+    writer.commit()
+    writing += time.perf_counter() - mark
+    return BuildTimes(count, time.perf_counter() - started, reading, writing)
+
+
+def plain_search_seconds(index_dir: Path, texts: list[str]) -> list[float]:
+    """Search-only time of each query text, top 10, on a searcher opened beforehand."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    parser = QueryParser("body", ix.schema)
+    timings = []
+    with ix.searcher() as searcher:
+        for text in texts:
+            started = time.perf_counter()
+            searcher.search(parser.parse(text), limit=10)
+            timings.append(time.perf_counter() - started)
+    return timings
