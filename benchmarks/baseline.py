@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from index.reindex import list_files
+from index.scan import list_files
 
 
 @dataclass(frozen=True)

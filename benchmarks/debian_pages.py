@@ -61,6 +61,11 @@ def python_manual() -> Path:
     return PYTHON_DOC
 
 
+def manual_pages() -> list[Path]:
+    """Every HTML page of the Python manual, sorted."""
+    return sorted(python_manual().rglob("*.html"))
+
+
 def source_pages() -> list[Path]:
     """Every HTML page of the manual and of the Handbook in the chosen languages, sorted."""
     install_packages()

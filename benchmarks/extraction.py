@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from benchmarks.corpus import manual_pages, python_manual
+from benchmarks.debian_pages import manual_pages, python_manual
 from index.document import Document
 from index.errors import SourceError
 from index.field_values import summary_of

@@ -7,7 +7,7 @@ from datetime import datetime
 import lxml.html
 
 from benchmarks.debian_pages import Section
-from index.taxonomy import CLASS_PREFIX
+from index.taxonomy import AREA_TAXONOMY
 
 SITE = "https://research.example.org"
 SITE_NAME = "Example Research News"
@@ -91,7 +91,7 @@ def wordpress_object(doc: GeneratedDocument) -> dict:
             f"type-{doc.post_type}",
             "status-publish",
             "hentry",
-            *(CLASS_PREFIX + area.slug for area in doc.areas),
+            *(f"{AREA_TAXONOMY}-{area.slug}" for area in doc.areas),
         ],
         "related-researchers": [
             {"type": "user_nicename", "display_name": name, "user_nicename": _nicename(name)}

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from bs4 import BeautifulSoup
 from whoosh.analysis import STOP_WORDS
 
-from index.reindex import list_files
+from index.scan import list_files
 
 SAMPLE_FILES = 60
 TOP_WORDS = 1500

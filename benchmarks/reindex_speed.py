@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.reindex import ReindexReport, list_files, reindex
+from index.reindex import ReindexReport, reindex
+from index.scan import list_files
 from index.taxonomy import load_taxonomy
 
 EDITED = 10

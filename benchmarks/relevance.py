@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh.qparser import MultifieldParser
 from whoosh.searching import Searcher
 
-from benchmarks.corpus import manual_pages, python_manual
+from benchmarks.debian_pages import manual_pages, python_manual
 from benchmarks.indexes import OurIndex, our_index, plain_whoosh_index
 from benchmarks.judgments import PYTHON_MANUAL, SAMPLES, Judgment, read_judgments
 from search.errors import BadRequest

@@ -24,7 +24,7 @@ from whoosh.index import Index
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Prefix
 
-from benchmarks.corpus import manual_pages, python_manual
+from benchmarks.debian_pages import manual_pages, python_manual
 from benchmarks.indexes import our_index
 from web import create_app
 

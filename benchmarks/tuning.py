@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.corpus import manual_pages, python_manual
+from benchmarks.debian_pages import manual_pages, python_manual
 from benchmarks.indexes import OurIndex, our_index
 from benchmarks.judgments import PYTHON_MANUAL, SAMPLES, Judgment, read_judgments
 from benchmarks.relevance import SAMPLES_FOLDER, TOP, rank_of, scores

@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh.qparser import QueryParser
 from whoosh.searching import Searcher
 
-from benchmarks.corpus import manual_pages, python_manual
+from benchmarks.debian_pages import manual_pages, python_manual
 from benchmarks.indexes import our_index
 from benchmarks.judgments import Typo, read_typos
 from search.engine import SearchEngine

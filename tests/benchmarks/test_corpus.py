@@ -10,7 +10,7 @@ import pytest
 from benchmarks.corpus import Zipf, generate_documents, write_corpus
 from benchmarks.debian_pages import Section
 from index.readers import read_source
-from index.reindex import list_files
+from index.scan import list_files
 
 SECTIONS = [
     Section(

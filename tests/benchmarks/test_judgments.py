@@ -1,6 +1,6 @@
 import pytest
 
-from benchmarks.corpus import PYTHON_DOC
+from benchmarks.debian_pages import PYTHON_DOC
 from benchmarks.indexes import judged_names
 from benchmarks.judgments import PYTHON_MANUAL, SAMPLES, read_judgments, read_typos
 from benchmarks.relevance import SAMPLES_FOLDER
