@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME, FileIndex, Index
 
 from index.errors import IndexMissing
 from index.schema import build_schema
@@ -20,6 +21,19 @@ def open_index(index_dir: Path) -> Index:
     if not index_exists(index_dir):
         raise IndexMissing(f"no index in {index_dir}: run `research-search reindex PATH` first")
     return whoosh_index.open_dir(str(index_dir))
+
+
+def open_index_to_search(index_dir: Path) -> Index:
+    """The index opened read-only, with plain file reads instead of memory maps.
+
+    A memory-mapped index counts every page a search has touched in the server's
+    resident memory, which grows to the index's size; read through the OS's file cache,
+    the pages are still cached but belong to no process.
+    """
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no index in {index_dir}: run `research-search reindex PATH` first")
+    storage = FileStorage(str(index_dir), supports_mmap=False, readonly=True)
+    return FileIndex(storage, indexname=_DEF_INDEX_NAME)
 
 
 def open_or_create_index(index_dir: Path) -> Index:

@@ -12,7 +12,7 @@ from whoosh.index import Index
 from whoosh.query import AndMaybe, Query
 
 from index.schema import split_values
-from index.store import open_index
+from index.store import open_index_to_search
 from search import matching  # noqa: F401  (fixes `-word` before any search runs)
 from search.autocomplete import Completion
 from search.errors import BadRequest
@@ -81,7 +81,7 @@ class SearchEngine:
         if current is not None and current.searcher.up_to_date():
             return current
         if self._index is None:
-            self._index = open_index(self.index_dir)
+            self._index = open_index_to_search(self.index_dir)
         fresh = Generation(
             self._index.searcher(),
             self._cache,
