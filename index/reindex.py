@@ -37,7 +37,7 @@ from index.schema import document_fields, document_from_stored
 from index.sources import is_under, remember, remembered_sources
 from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
-from index.workers import ParallelWriter
+from index.workers import ParallelWriter, workers_can_start
 
 _LOCK = "reindex.lock"
 # From this many documents, indexing them is spread over every core.
@@ -338,7 +338,7 @@ def _writing(ix: Index, documents: int) -> Iterator[SegmentWriter]:
     (index/workers.py).
     """
     cores = os.cpu_count() or 1
-    if documents >= PARALLEL_WRITE_FROM and cores > 1:
+    if documents >= PARALLEL_WRITE_FROM and cores > 1 and workers_can_start():
         writer = ParallelWriter(
             ix,
             procs=cores,

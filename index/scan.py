@@ -20,7 +20,7 @@ from index.read_result import ReadResult, Skipped
 from index.readers import MAX_FILE_BYTES, read_source
 from index.sources import source_files
 from index.taxonomy import Taxonomy
-from index.workers import worker_pool
+from index.workers import worker_pool, workers_can_start
 
 # Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
 Progress = Callable[[list[Path]], Iterable[Path]]
@@ -123,7 +123,7 @@ def read_all(
 ) -> Iterator[tuple[Path, ReadResult | SourceError]]:
     """Each file read, in order, on every core when there are enough of them."""
     read = partial(read_one, taxonomy=taxonomy, max_file_bytes=max_file_bytes)
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not workers_can_start():
         yield from zip(progress(paths), map(read, paths), strict=True)
         return
     with worker_pool() as workers:

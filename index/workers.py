@@ -11,10 +11,12 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 
 from whoosh.multiproc import MpWriter, _run_subwriter
 
 WATCH_SECONDS = 0.5
+WORKER_START_SECONDS = 60
 
 
 def exit_with(parent: int) -> None:
@@ -29,6 +31,21 @@ def exit_with(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+@cache
+def workers_can_start() -> bool:
+    """Whether worker processes start here: they re-run the program's main script on
+    start, and one that is not guarded by ``if __name__ == "__main__"`` breaks them. The
+    ``research-search`` command is; a user's own script may not be, and then a reindex
+    works on one core (as it does inside a worker, where workers cannot start)."""
+    if multiprocessing.parent_process() is not None:
+        return False
+    try:
+        with worker_pool() as pool:
+            return pool.submit(os.getpid).result(timeout=WORKER_START_SECONDS) > 0
+    except Exception:  # BrokenProcessPool, a timeout, or no forkserver on this system
+        return False
 
 
 def worker_pool() -> ProcessPoolExecutor:

@@ -22,10 +22,10 @@ FIELD_WEIGHTS = {
     "area_text": 1.5,
     "body": 1.0,
 }
-EXACT_FORM_WEIGHT = 0.5
+EXACT_FORM_WEIGHT = 2.0
 EXACT_TITLE_WEIGHT = 1.0
-PHRASE_WEIGHTS = {"title": 2.0, "body": 1.0}
-WHOLE_TITLE_WEIGHT = 2.0
+PHRASE_WEIGHTS = {"title": 2.0, "body": 0.25}
+WHOLE_TITLE_WEIGHT = 4.0
 EXACT_FIELD = "spelling"
 EXACT_TITLE_FIELD = "title_words"
 

@@ -28,7 +28,7 @@ from search.postings import field_lengths, term_positions, term_postings
 
 CACHE_BYTES = 96 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
-K1 = 1.2
+K1 = 0.9
 B = 0.75
 # How strongly a page's share of the asked-for words weighs when not all are on one page.
 COVERAGE_POWER = 2.0
