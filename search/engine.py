@@ -35,6 +35,8 @@ from search.synonyms import Synonyms
 
 # How many of the best matches the ranking lifts re-order (see _best).
 RERANK_WINDOW = 100
+# How many of those are checked for the query's words as a phrase.
+PHRASE_WINDOW = 10
 # Segments whose spelling words are kept (an index has a handful; old ones fall out).
 VOCABULARIES_KEPT = 64
 
@@ -224,8 +226,8 @@ def _best(
     window = top(scores, selected, RERANK_WINDOW)
     window_scores = scores[window]
     if found.lifts is not None and len(window):
-        within = gen.scorer.none()
-        within[window] = True
+        within = gen.scorer.none()  # phrases are checked in the best few only: it reads positions
+        within[window[:PHRASE_WINDOW]] = True
         lifted = gen.scorer.matches(found.lifts, within)
         window_scores = window_scores + np.where(lifted.mask[window], lifted.scores[window], 0.0)
     order = np.lexsort((window, -window_scores))

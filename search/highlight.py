@@ -2,13 +2,14 @@
 
 No document is re-analysed. The words to mark are the indexed forms that share a stem with
 a query term (read once per index state from the unstemmed spelling lexicon), found in the
-stored text by one regular expression that also accepts accented letters for plain ones.
+stored text, its accents folded, by one regular expression.
 """
 
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from itertools import islice
 
@@ -24,19 +25,14 @@ LEAD_CHARS = 50
 # A stem this short shares its prefix with too much of the lexicon to list its forms.
 MIN_STEM_FOR_FORMS = 3
 MAX_FORMS_PER_TERM = 64
-MAX_MATCHES = 120
+MAX_MATCHES = 40
 MAX_WINDOW_STARTS = 60
+# Passages are sought in the start of a long text: the best are rarely further in.
+MAX_SCAN_CHARS = 20_000
 
 
-def _accent_classes() -> dict[str, str]:
-    variants: dict[str, set[str]] = {}
-    for code, plain in accent_map.items():
-        if len(plain) == 1 and plain.isalpha():
-            variants.setdefault(plain.lower(), set()).add(chr(code))
-    return {plain: "".join(sorted(chars | {plain})) for plain, chars in variants.items()}
-
-
-_ACCENTS = _accent_classes()
+# Accented letters -> their plain letter, one for one (so that lengths never change).
+_FOLD_LETTER = {code: plain for code, plain in accent_map.items() if len(plain) == 1}
 
 
 class WordForms:
@@ -68,9 +64,18 @@ class WordForms:
 
 @dataclass(frozen=True)
 class Marker:
-    """Marks one query's words in any text; ``pattern`` is None when there is nothing to mark."""
+    """Marks one query's words (``forms``, longest first) in any text.
 
-    pattern: re.Pattern | None
+    The words are sought in the text with its accented letters folded to plain ones,
+    letter for letter, so offsets in the folded copy are offsets in the text.
+    """
+
+    forms: tuple[str, ...]
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        alternatives = "|".join(re.escape(form) for form in self.forms)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     def title_html(self, title: str) -> str:
         return _marked(title, list(self._matches(title)), 0, len(title))
@@ -91,22 +96,18 @@ class Marker:
         return prefix + " … ".join(parts) + suffix
 
     def _matches(self, text: str) -> Iterable[tuple[int, int, str]]:
-        if self.pattern is None:
+        if not self.forms:
             return ()
-        return ((m.start(), m.end(), m.group(0).casefold()) for m in self.pattern.finditer(text))
+        scanned = text[:MAX_SCAN_CHARS]
+        folded = scanned if scanned.isascii() else scanned.translate(_FOLD_LETTER)
+        found = self.pattern.finditer(folded)
+        return ((m.start(), m.end(), m.group(0).casefold()) for m in found)
 
 
 def marker_for(words: Iterable[str], forms: WordForms) -> Marker:
     """A marker for the query's words (stems, or raw words the user typed)."""
-    all_forms = sorted({form for word in words for form in forms.of(word)}, key=len, reverse=True)
-    if not all_forms:
-        return Marker(None)
-    alternatives = "|".join(_accent_tolerant(form) for form in all_forms)
-    return Marker(re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE))
-
-
-def _accent_tolerant(form: str) -> str:
-    return "".join(f"[{re.escape(_ACCENTS[c])}]" if c in _ACCENTS else re.escape(c) for c in form)
+    all_forms = {form for word in words for form in forms.of(word)}
+    return Marker(tuple(sorted(all_forms, key=lambda form: (-len(form), form))))
 
 
 def _best_windows(text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
