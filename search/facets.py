@@ -27,7 +27,8 @@ FACET_FIELDS = {
 }
 # Fields of values inferred from the text, which a request may leave out.
 INFERRED_FIELDS = frozenset({"areas_inferred"})
-MAX_VALUES = 100
+# Values listed per facet, most common first (a page shows 8 and "Show more" the rest).
+MAX_VALUES = 30
 
 
 @dataclass(frozen=True)

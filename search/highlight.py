@@ -33,6 +33,7 @@ MAX_SCAN_CHARS = 20_000
 
 # Accented letters -> their plain letter, one for one (so that lengths never change).
 _FOLD_LETTER = {code: plain for code, plain in accent_map.items() if len(plain) == 1}
+_ACCENTED = re.compile("[" + "".join(sorted(map(chr, _FOLD_LETTER))) + "]")
 
 
 class WordForms:
@@ -99,7 +100,8 @@ class Marker:
         if not self.forms:
             return ()
         scanned = text[:MAX_SCAN_CHARS]
-        folded = scanned if scanned.isascii() else scanned.translate(_FOLD_LETTER)
+        accented = not scanned.isascii() and _ACCENTED.search(scanned)
+        folded = scanned.translate(_FOLD_LETTER) if accented else scanned
         found = self.pattern.finditer(folded)
         return ((m.start(), m.end(), m.group(0).casefold()) for m in found)
 
