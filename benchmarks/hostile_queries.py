@@ -14,13 +14,14 @@ from pathlib import Path
 
 from whoosh.qparser import QueryParser
 
-from benchmarks.debian_pages import python_manual
+from benchmarks.debian_pages import manual_pages
 from index.reindex import reindex
 from index.store import open_index
 from index.taxonomy import load_taxonomy
 from search.engine import SearchEngine
 from search.errors import BadRequest
 from search.request import SearchRequest
+from search.synonyms import load_synonyms
 
 QUERIES = [
     "*",
@@ -61,9 +62,10 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     try:
         started = time.perf_counter()
-        report = reindex(workdir / "ix", load_taxonomy(), [str(python_manual())])
+        pages = [str(page) for page in manual_pages()]
+        report = reindex(workdir / "ix", load_taxonomy(), pages)
         print(f"indexed {len(report.added)} manual pages in {time.perf_counter() - started:.1f} s")
-        engine = SearchEngine(workdir / "ix")
+        engine = SearchEngine(workdir / "ix", load_synonyms(), responses_kept=0)
         ix = open_index(workdir / "ix")
         baseline_parser = QueryParser("body", ix.schema)
         worst_ours = 0.0
