@@ -1,6 +1,7 @@
 """Bytes to text: a byte-order mark, then a declared charset, then detection; never an error."""
 
 import codecs
+import json
 import re
 
 from charset_normalizer import from_bytes
@@ -107,3 +108,12 @@ def _detected(data: bytes) -> str:
     if any(_WESTERN in match.could_be_from_charset for match in likeliest):
         return data.decode(_WESTERN, errors="replace")
     return str(likeliest[0])
+
+
+def decode_json(data: bytes) -> object:
+    """JSON in any encoding; ValueError("invalid JSON: ...") when it is not JSON."""
+    try:
+        return json.loads(decode_text(data))
+    except (json.JSONDecodeError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise ValueError(f"invalid JSON: {reason}") from error

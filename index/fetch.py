@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.decoding import decode_json
 from index.errors import FetchError, NoSuchRoute, OutputError
 from index.polite_http import PoliteClient, Politeness
-from index.readers import MAX_FILE_BYTES, decode_json
+from index.sources import MAX_FILE_BYTES
 from index.wordpress_api import (
     CHECK_FIELDS,
     EMBED,

@@ -1,18 +1,16 @@
 """Readers: one source file -> Document records, whatever format the file is in."""
 
-import json
 import re
 import stat
 from pathlib import Path
 
 from index.articles import read_html_article, read_text_article
-from index.decoding import as_utf8, decode_text
+from index.decoding import as_utf8, decode_json
 from index.errors import SourceError
 from index.read_result import ReadResult
+from index.sources import MAX_FILE_BYTES
 from index.taxonomy import Taxonomy
 from index.wordpress import read_wordpress_export
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _MARKUP_PREAMBLE = re.compile(
     rb"^(?:\s+|<!--.*?-->|<\?xml[^>]*>|<!doctype(?!\s+html)[^>\[]*(?:\[.*?\])?\s*>)+",
@@ -76,12 +74,3 @@ def parse_json(path: Path, data: bytes) -> object:
         return decode_json(data)
     except ValueError as error:
         raise SourceError(str(path), str(error)) from error
-
-
-def decode_json(data: bytes) -> object:
-    """JSON in any encoding; ValueError("invalid JSON: ...") when it is not JSON."""
-    try:
-        return json.loads(decode_text(data))
-    except (json.JSONDecodeError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        raise ValueError(f"invalid JSON: {reason}") from error

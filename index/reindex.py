@@ -31,10 +31,9 @@ from index.manifest import (
     save_manifest,
 )
 from index.read_result import Skipped
-from index.readers import MAX_FILE_BYTES
 from index.scan import Progress, Scan, scan, settle_missing
 from index.schema import document_fields, document_from_stored
-from index.sources import is_under, remember, remembered_sources
+from index.sources import MAX_FILE_BYTES, is_under, remember, remembered_sources
 from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
 from index.workers import ParallelWriter, workers_can_start

@@ -17,8 +17,8 @@ from index.document import Document
 from index.errors import SourceError
 from index.manifest import FileStamp, KnownDocument, Manifest, Row
 from index.read_result import ReadResult, Skipped
-from index.readers import MAX_FILE_BYTES, read_source
-from index.sources import source_files
+from index.readers import read_source
+from index.sources import MAX_FILE_BYTES, source_files
 from index.taxonomy import Taxonomy
 from index.workers import worker_pool, workers_can_start
 

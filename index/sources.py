@@ -6,6 +6,8 @@ from pathlib import Path
 
 from index.store import read_json, write_json_atomically
 
+# Larger files are refused (and named) rather than read; `reindex --max-file-mb` changes it.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 SOURCE_SUFFIXES = {".json", ".txt", ".html", ".htm", ".xhtml"}
 _SKIPPED_FOLDERS = {"__pycache__", "node_modules"}
 _REMEMBERED = "sources.json"

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from index.decoding import decode_json
 from index.errors import EndpointRefused, FetchError, NoSuchRoute
-from index.readers import decode_json
 
 MAX_PER_PAGE = 100
 TAXONOMY_ROUTE = "research-area"

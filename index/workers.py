@@ -84,3 +84,13 @@ class ParallelWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def cancel(self) -> None:
+        """Stop the workers too: they would wait for jobs that will never come."""
+        try:
+            for task in self.tasks:
+                task.terminate()
+            for task in self.tasks:
+                task.join(timeout=WORKER_START_SECONDS)
+        finally:
+            super().cancel()

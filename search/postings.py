@@ -52,7 +52,15 @@ def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         matcher._next_block()
     if not ids:
         return _EMPTY_IDS, _EMPTY_WEIGHTS
-    return np.concatenate(ids), np.concatenate(weights)
+    return np.concatenate(ids), _compact(np.concatenate(weights))
+
+
+def _compact(weights: np.ndarray) -> np.ndarray:
+    """Weights as one byte each when they are whole counts under 256, as they nearly always
+    are (a term's frequency in a field): the cache then holds more posting lists."""
+    if len(weights) and weights.max() < 256 and np.all(weights == np.floor(weights)):
+        return weights.astype(np.uint8)
+    return weights
 
 
 def _read_one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +69,7 @@ def _read_one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+    return np.array(ids, dtype=np.int32), _compact(np.array(weights, dtype=np.float32))
 
 
 def term_positions(

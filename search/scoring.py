@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from search.postings import field_lengths, term_positions, term_postings
 
-CACHE_BYTES = 96 * 1024 * 1024
+CACHE_BYTES = 48 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
 K1 = 0.9
 B = 0.75

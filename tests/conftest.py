@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed documents, the sample corpus, an index built from it, and a
 WordPress REST API on 127.0.0.1 that serves copies of the real group page."""
 
+import contextlib
 import copy
 import json
 import math
@@ -260,3 +261,18 @@ def wordpress_site(group_seed) -> Iterator[WordPressSite]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def worker_processes():
+    """Lists the processes multiprocessing started (reindex workers and their server)."""
+
+    def running() -> set[int]:
+        found = set()
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if entry.name.isdigit() and b"multiprocessing" in (entry / "cmdline").read_bytes():
+                    found.add(int(entry.name))
+        return found
+
+    return running

@@ -1,4 +1,10 @@
-"""The `research-search` command: Flask's run/routes/shell plus `reindex` and `fetch`."""
+"""The `research-search` command: Flask's run/routes/shell plus `reindex` and `fetch`.
+
+The readers, the reindex and the HTTP client are imported when a command runs, not with
+this module: every server worker loads it (through ``create_app``) and never runs them.
+"""
+
+from __future__ import annotations
 
 import itertools
 import logging
@@ -7,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -20,13 +27,13 @@ from index.errors import (
     OutputError,
     SourceError,
 )
-from index.fetch import TAXONOMY_FILE, FetchReport, FetchSettings, PageProgress, fetch_site
-from index.polite_http import Politeness
-from index.readers import MAX_FILE_BYTES
-from index.reindex import ReindexReport, reindex
-from index.sources import remembered_infer_areas, remembered_taxonomy
+from index.sources import MAX_FILE_BYTES, remembered_infer_areas, remembered_taxonomy
 from index.taxonomy import load_taxonomy
 from index.wordpress_api import MAX_PER_PAGE
+
+if TYPE_CHECKING:
+    from index.fetch import FetchReport, PageProgress
+    from index.reindex import ReindexReport
 
 EXIT_SOME_FAILED = 1
 EXIT_BUSY = 3
@@ -72,6 +79,8 @@ def reindex_command(paths, full, dry_run, index_dir, taxonomy, max_file_mb, infe
     errors, 3 when another reindex is running, 4 when the index could not be written
     (it is then unchanged).
     """
+    from index.reindex import reindex
+
     index_dir = index_dir or Path(current_app.config["INDEX_DIR"])
     taxonomy_file = taxonomy or current_app.config.get("TAXONOMY") or remembered_taxonomy(index_dir)
     if infer_areas is None:
@@ -159,6 +168,9 @@ def fetch_command(url, out, delay, per_page, force):
     the site still lists unchanged are kept. Exit 0 when every page was saved, 1 when some
     failed (the rest are saved), 2 for usage errors, 4 when OUT cannot be written.
     """
+    from index.fetch import FetchSettings, fetch_site
+    from index.polite_http import Politeness
+
     # urllib3 logs each retry with object reprs; the report names what finally failed.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     settings = FetchSettings(per_page, force, Politeness(delay=delay))
@@ -194,6 +206,8 @@ def page_bar() -> Iterator[PageProgress]:
 
 
 def _print_fetch_report(report: FetchReport, out: Path) -> None:
+    from index.fetch import TAXONOMY_FILE
+
     for error in report.failed:
         click.echo(f"failed: {error}", err=True)
     for path in report.removed:

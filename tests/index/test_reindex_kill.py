@@ -1,7 +1,6 @@
 """Reindex killed with SIGKILL at random moments: the index is always the old state or
 the new one, a running engine keeps answering, and the next reindex loses nothing."""
 
-import contextlib
 import random
 import shutil
 import signal
@@ -131,18 +130,8 @@ def test_second_reindex_process_exits_3_while_the_first_writes(tmp_path, taxonom
     assert reindex(index_dir, taxonomy).summary_line().endswith("failed 0")
 
 
-def worker_processes() -> set[int]:
-    """Python processes started by multiprocessing (a reindex's workers and their server)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            if entry.name.isdigit() and b"multiprocessing" in (entry / "cmdline").read_bytes():
-                found.add(int(entry.name))
-    return found
-
-
 def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free_and_no_workers(
-    tmp_path, taxonomy, big_corpus
+    tmp_path, taxonomy, big_corpus, worker_processes
 ):
     """Reader processes must not inherit the lock, nor outlive a SIGKILLed reindex."""
     index_dir = tmp_path / "ix"
@@ -157,7 +146,7 @@ def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free_and_no_
 
 
 def test_killing_a_reindex_that_writes_on_every_core_keeps_a_whole_index(
-    tmp_path, taxonomy, big_corpus
+    tmp_path, taxonomy, big_corpus, worker_processes
 ):
     index_dir = tmp_path / "ix"
     reindex(index_dir, taxonomy, [str(big_corpus)])

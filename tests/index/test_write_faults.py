@@ -97,3 +97,20 @@ def test_cli_reports_an_unwritable_index_with_exit_4(tmp_path, corpus):
         )
         assert result.returncode == 4
         assert "cannot write the index" in result.stderr
+
+
+def test_disk_full_while_writing_on_every_core_keeps_the_old_index(
+    tmp_path, taxonomy, corpus, monkeypatch, worker_processes
+):
+    monkeypatch.setattr("index.reindex.PARALLEL_WRITE_FROM", 10)
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        index_dir = disk / "ix"
+        reindex(index_dir, taxonomy, [str(corpus / "wordpress")])
+        fill_disk(disk)
+        files_before = set(os.listdir(index_dir))
+        workers_before = worker_processes()
+        with pytest.raises(IndexWriteError, match="No space left"):
+            reindex(index_dir, taxonomy, [str(corpus)], full=True)
+        still_serves(index_dir, 22)
+        assert set(os.listdir(index_dir)) == files_before
+        assert worker_processes() - workers_before == set()  # none left waiting for jobs
