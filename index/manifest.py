@@ -26,7 +26,7 @@ from pathlib import Path
 from index.document import Document
 
 MANIFEST_FILE = "manifest.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, path TEXT NOT NULL, read_hash TEXT NOT NULL,
     content_hash TEXT NOT NULL, areas TEXT NOT NULL, title TEXT NOT NULL,
-    modified TEXT NOT NULL);
+    modified TEXT NOT NULL, raw_hash TEXT NOT NULL);
 """
 
 
@@ -91,6 +91,9 @@ class Row:
     areas: tuple[str, ...]
     title: str
     modified: datetime | None
+    # A WordPress object's raw hash, so an unchanged post in a changed list page is
+    # recalled; empty for other sources.
+    raw_hash: str = ""
 
     def known(self, as_read: bool, load: Callable[[], Document]) -> KnownDocument:
         """This document unread: as its file gives it (``as_read``), or as indexed."""
@@ -141,9 +144,9 @@ def load_manifest(index_dir: Path, generation: int) -> Manifest | None:
 
 
 def _row(values: tuple) -> Row:
-    doc_id, path, read_hash, content_hash, areas, title, modified = values
+    doc_id, path, read_hash, content_hash, areas, title, modified, raw = values
     when = datetime.fromisoformat(modified) if modified else None
-    return Row(doc_id, path, read_hash, content_hash, tuple(json.loads(areas)), title, when)
+    return Row(doc_id, path, read_hash, content_hash, tuple(json.loads(areas)), title, when, raw)
 
 
 def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None) -> None:
@@ -155,10 +158,10 @@ def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None
     path = index_dir / MANIFEST_FILE
     with suppress(sqlite3.Error, OSError), closing(sqlite3.connect(path)) as db, db:
         db.executescript(_SCHEMA)
-        if previous is None:
+        if previous is None:  # written afresh, in this format
             previous = Manifest(-1, "", {}, {})
-            db.execute("DELETE FROM files")
-            db.execute("DELETE FROM documents")
+            db.executescript("DROP TABLE files; DROP TABLE documents;")
+            db.executescript(_SCHEMA)
         generation, reading = str(manifest.generation), manifest.reading
         meta = {"format": FORMAT, "generation": generation, "reading": reading}
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -175,7 +178,7 @@ def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None
         gone = previous.rows.keys() - manifest.rows.keys()
         db.executemany("DELETE FROM documents WHERE id = ?", ((doc_id,) for doc_id in gone))
         db.executemany(
-            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (_values(row) for key, row in manifest.rows.items() if previous.rows.get(key) != row),
         )
 
@@ -183,4 +186,13 @@ def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None
 def _values(row: Row) -> tuple:
     modified = row.modified.isoformat() if row.modified else ""
     areas = json.dumps(row.areas, ensure_ascii=False)
-    return (row.id, row.path, row.read_hash, row.content_hash, areas, row.title, modified)
+    return (
+        row.id,
+        row.path,
+        row.read_hash,
+        row.content_hash,
+        areas,
+        row.title,
+        modified,
+        row.raw_hash,
+    )

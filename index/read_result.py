@@ -36,3 +36,7 @@ class ReadResult:
     documents: list[Document]
     errors: list[SourceError] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Items found unchanged since the last reindex (by their raw hash), not read again.
+    recalled: list[str] = field(default_factory=list)
+    # Each item's raw hash (a WordPress object's JSON), to recognise it unchanged next time.
+    raw_hashes: dict[str, str] = field(default_factory=dict)

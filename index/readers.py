@@ -2,6 +2,7 @@
 
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from index.articles import read_html_article, read_text_article
@@ -19,13 +20,19 @@ _MARKUP_PREAMBLE = re.compile(
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|[a-z][a-z0-9]*)[\s>/]", re.IGNORECASE)
 
 
-def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES) -> ReadResult:
+def read_source(
+    path: Path,
+    taxonomy: Taxonomy,
+    max_bytes: int = MAX_FILE_BYTES,
+    unchanged: Mapping[str, str] | None = None,
+) -> ReadResult:
     """Read one file, recognising its format by content as well as by name.
 
     A ``.json`` file must be JSON; otherwise content that parses as JSON is a WordPress
     export, content that opens with an HTML tag (after any comments or XML declaration)
     is an HTML article, and anything else is a plain-text article. UTF-16 and UTF-32
-    files with a byte-order mark are read as the text they are.
+    files with a byte-order mark are read as the text they are. ``unchanged`` (document
+    id -> raw hash, from the last reindex) lets a WordPress export skip unchanged posts.
     """
     data = as_utf8(_read_bytes(path, max_bytes))
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -34,10 +41,10 @@ def read_source(path: Path, taxonomy: Taxonomy, max_bytes: int = MAX_FILE_BYTES)
     if b"\x00" in data[:8192]:
         raise SourceError(str(path), "binary file (contains NUL bytes), not a page or article")
     if path.suffix.lower() == ".json":
-        return read_wordpress_export(path, parse_json(path, data), taxonomy)
+        return read_wordpress_export(path, parse_json(path, data), taxonomy, unchanged)
     if stripped[:1] in (b"{", b"["):
         try:
-            return read_wordpress_export(path, parse_json(path, data), taxonomy)
+            return read_wordpress_export(path, parse_json(path, data), taxonomy, unchanged)
         except SourceError:
             pass  # "[Video] Headline ...": a text article that happens to open with a bracket
     if looks_like_html(stripped):

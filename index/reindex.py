@@ -251,7 +251,11 @@ class Run:
         """What the index holds now, for the next run to recall."""
         found = prepared.found
         rows = {
-            doc.id: _row(doc, found.read_hashes.get(doc.id, doc.content_hash))
+            doc.id: _row(
+                doc,
+                found.read_hashes.get(doc.id, doc.content_hash),
+                found.raw_hashes.get(doc.id, ""),
+            )
             for doc in [
                 *kept_documents(prepared.indexed, found).values(),
                 *found.documents.values(),
@@ -274,8 +278,17 @@ def _indexed(
     }
 
 
-def _row(doc: Document | KnownDocument, read_hash: str) -> Row:
-    return Row(doc.id, doc.source, read_hash, doc.content_hash, doc.areas, doc.title, doc.modified)
+def _row(doc: Document | KnownDocument, read_hash: str, raw_hash: str) -> Row:
+    return Row(
+        doc.id,
+        doc.source,
+        read_hash,
+        doc.content_hash,
+        doc.areas,
+        doc.title,
+        doc.modified,
+        raw_hash,
+    )
 
 
 class StoredDocuments:

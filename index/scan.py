@@ -44,6 +44,8 @@ class Scan:
     clean: dict[str, FileStamp] = field(default_factory=dict)
     # Each document's content hash as read, before any inferred areas.
     read_hashes: dict[str, str] = field(default_factory=dict)
+    # Each WordPress post's raw hash (see index/wordpress.py ``raw_hash``).
+    raw_hashes: dict[str, str] = field(default_factory=dict)
 
 
 def scan(
@@ -54,58 +56,95 @@ def scan(
     known: Manifest | None = None,
 ) -> Scan:
     """Read every file under ``roots`` that ``known`` does not already describe; a failing
-    file is recorded, never fatal. The taxonomy file is not a page, even when it sits
-    among them (as fetch saves it)."""
-    files = [path for path in list_files(roots) if os.path.realpath(path) != taxonomy.source]
+    file is recorded, never fatal. Of a changed WordPress list page, only the posts whose
+    JSON changed are read. The taxonomy file is not a page, even when it sits among them
+    (as fetch saves it)."""
+    files = _source_files(roots, taxonomy)
     stamps = {str(path): FileStamp.of(path) for path in files}
-    recalled = _recalled(files, stamps, known, partial(_reread, taxonomy, max_file_bytes))
-    unread = [path for path in files if str(path) not in recalled]
-    documents: dict[str, Document | KnownDocument] = {}
-    failed: list[SourceError] = []
-    protected: set[str] = set()
-    skipped: list[Skipped] = []
-    clean: dict[str, FileStamp] = {}
-    for path, docs in recalled.items():
-        clean[path] = stamps[path]
-        for doc in docs:
-            documents[doc.id] = _newer(documents.get(doc.id), doc)
-    for path, result in read_all(unread, taxonomy, max_file_bytes, progress):
+    rows = known.rows_of() if known else {}
+    gathered = _Gathered(partial(_reread, taxonomy, max_file_bytes))
+    unread = []
+    for path in files:
+        stamp = stamps[str(path)]
+        if known and str(path) in rows and stamp and known.files.get(str(path)) == stamp:
+            gathered.add_recalled(str(path), stamp, rows[str(path)])
+        else:
+            unread.append(path)
+    unchanged = [{r.id: r.raw_hash for r in rows.get(str(p), ()) if r.raw_hash} for p in unread]
+    read = read_all(unread, unchanged, taxonomy, max_file_bytes, progress)
+    for path, result in read:
+        gathered.add_read(str(path), stamps[str(path)], result, known)
+    return gathered.scan(roots)
+
+
+class _Gathered:
+    """What one scan has found so far, file by file."""
+
+    def __init__(self, reread: Callable[[str, str], Document]):
+        self.reread = reread
+        self.documents: dict[str, Document | KnownDocument] = {}
+        self.failed: list[SourceError] = []
+        self.protected: set[str] = set()
+        self.skipped: list[Skipped] = []
+        self.clean: dict[str, FileStamp] = {}
+        self.raw_hashes: dict[str, str] = {}
+
+    def add(self, doc: Document | KnownDocument) -> None:
+        self.documents[doc.id] = _newer(self.documents.get(doc.id), doc)
+
+    def add_recalled(self, path: str, stamp: FileStamp, rows: list[Row]) -> None:
+        self.clean[path] = stamp
+        for row in rows:
+            self.add(_known(row, self.reread))
+            self.raw_hashes[row.id] = row.raw_hash
+
+    def add_read(
+        self, path: str, stamp: FileStamp | None, result: ReadResult | SourceError, known
+    ) -> None:
         if isinstance(result, SourceError):
-            failed.append(result)
-            protected.add(str(path))
-            continue
+            self.failed.append(result)
+            self.protected.add(path)
+            return
         if result.errors:
-            failed.extend(result.errors)
-            protected.add(str(path))
-        elif not result.skipped and stamps[str(path)] is not None:
-            clean[str(path)] = stamps[str(path)]
+            self.failed.extend(result.errors)
+            self.protected.add(path)
+        elif not result.skipped and stamp is not None:
+            self.clean[path] = stamp
         for doc in result.documents:
-            documents[doc.id] = _newer(documents.get(doc.id), doc)
-        skipped.extend(result.skipped)
-    for item in skipped:
-        found = documents.get(item.doc_id)
-        if found and not _published_later(found, item):
-            del documents[item.doc_id]
-    missing = [root for root in roots if not os.path.exists(root)]
-    read_hashes = {doc_id: doc.content_hash for doc_id, doc in documents.items()}
-    return Scan(documents, failed, protected, missing, skipped, clean, read_hashes)
+            self.add(doc)
+        for doc_id in result.recalled:
+            self.add(_known(known.rows[doc_id], self.reread))
+        self.raw_hashes.update(result.raw_hashes)
+        self.skipped.extend(result.skipped)
+
+    def scan(self, roots: list[str]) -> Scan:
+        for item in self.skipped:
+            found = self.documents.get(item.doc_id)
+            if found and not _published_later(found, item):
+                del self.documents[item.doc_id]
+        missing = [root for root in roots if not os.path.exists(root)]
+        read_hashes = {doc_id: doc.content_hash for doc_id, doc in self.documents.items()}
+        return Scan(
+            self.documents,
+            self.failed,
+            self.protected,
+            missing,
+            self.skipped,
+            self.clean,
+            read_hashes,
+            self.raw_hashes,
+        )
 
 
-def _recalled(
-    files: list[Path],
-    stamps: dict[str, FileStamp | None],
-    known: Manifest | None,
-    reread: Callable[[str, str], Document],
-) -> dict[str, list[KnownDocument]]:
-    """The documents of each file the manifest describes as it is now."""
-    if known is None:
-        return {}
-    rows = known.rows_of()
-    recalled = {}
-    for path in map(str, files):
-        if path in rows and stamps[path] is not None and known.files.get(path) == stamps[path]:
-            recalled[path] = [_known(row, reread) for row in rows[path]]
-    return recalled
+def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[Path]:
+    """The files to read; the taxonomy file in use is not one (its realpath is compared
+    only for files of its name: resolving every path costs seconds on a large corpus)."""
+    name = Path(taxonomy.source).name if taxonomy.source else None
+    return [
+        path
+        for path in list_files(roots)
+        if path.name != name or os.path.realpath(path) != taxonomy.source
+    ]
 
 
 def _known(row: Row, reread: Callable[[str, str], Document]) -> KnownDocument:
@@ -119,22 +158,29 @@ def _reread(taxonomy: Taxonomy, max_file_bytes: int, path: str, doc_id: str) -> 
 
 
 def read_all(
-    paths: list[Path], taxonomy: Taxonomy, max_file_bytes: int, progress: Progress
+    paths: list[Path],
+    unchanged: list[dict[str, str]],
+    taxonomy: Taxonomy,
+    max_file_bytes: int,
+    progress: Progress,
 ) -> Iterator[tuple[Path, ReadResult | SourceError]]:
-    """Each file read, in order, on every core when there are enough of them."""
+    """Each file read, in order, on every core when there are enough of them; ``unchanged``
+    gives each file's posts' raw hashes from the last reindex."""
     read = partial(read_one, taxonomy=taxonomy, max_file_bytes=max_file_bytes)
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not workers_can_start():
-        yield from zip(progress(paths), map(read, paths), strict=True)
+        yield from zip(progress(paths), map(read, paths, unchanged), strict=True)
         return
     with worker_pool() as workers:
-        results = workers.map(read, paths, chunksize=16)
+        results = workers.map(read, paths, unchanged, chunksize=16)
         yield from zip(progress(paths), results, strict=True)
 
 
-def read_one(path: Path, taxonomy: Taxonomy, max_file_bytes: int) -> ReadResult | SourceError:
+def read_one(
+    path: Path, unchanged: dict[str, str], taxonomy: Taxonomy, max_file_bytes: int
+) -> ReadResult | SourceError:
     """One file read; a reader bug costs that file, never the whole run."""
     try:
-        return read_source(path, taxonomy, max_file_bytes)
+        return read_source(path, taxonomy, max_file_bytes, unchanged)
     except SourceError as error:
         return error
     except Exception as error:

@@ -1,7 +1,10 @@
 """WordPress REST objects (every Microsoft Research post type) -> Document records."""
 
+import hashlib
 import html
+import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -32,11 +35,15 @@ _WORDPRESS_KEYS = {"title", "content", "type", "link"}
 _EXCERPT_ELLIPSIS = re.compile(r"\s*(\[(…|\.\.\.|&hellip;)\]|…|\.\.\.)\s*$")
 
 
-def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> ReadResult:
+def read_wordpress_export(
+    path: Path, parsed: object, taxonomy: Taxonomy, unchanged: Mapping[str, str] | None = None
+) -> ReadResult:
     """A WordPress REST object, or a JSON array of them as a list endpoint returns.
 
     Drafts, scheduled and private items and password-protected ones are skipped and
-    listed as such; a bad element of a list is an error that spares the others.
+    listed as such; a bad element of a list is an error that spares the others. An item
+    whose raw hash is the one ``unchanged`` has for its id is recalled, not read: a list
+    page of 100 posts with one edited costs one post's extraction.
     """
     items = parsed if isinstance(parsed, list) else [parsed]
     if items and all(_is_term(item) for item in items):
@@ -46,20 +53,31 @@ def read_wordpress_export(path: Path, parsed: object, taxonomy: Taxonomy) -> Rea
             f"WordPress terms of {', '.join(names)}, not pages: give this file to reindex "
             "with --taxonomy FILE",
         )
-    documents, errors, skipped = [], [], []
+    result = ReadResult([])
     for position, item in enumerate(items):
         where = f"{path}[{position}]" if isinstance(parsed, list) else str(path)
         try:
             check_wordpress_object(item, where)
             if reason := skip_reason(item, where):
-                skipped.append(reason)
+                result.skipped.append(reason)
+                continue
+            doc_id, raw = _doc_id(item), raw_hash(item)
+            result.raw_hashes[doc_id] = raw
+            if unchanged and unchanged.get(doc_id) == raw:
+                result.recalled.append(doc_id)
             else:
-                documents.append(wordpress_document(item, taxonomy, str(path)))
+                result.documents.append(wordpress_document(item, taxonomy, str(path)))
         except SourceError as error:
-            errors.append(SourceError(where, error.reason))
-    if not isinstance(parsed, list) and errors:
-        raise errors[0]
-    return ReadResult(documents, errors, skipped)
+            result.errors.append(SourceError(where, error.reason))
+    if not isinstance(parsed, list) and result.errors:
+        raise result.errors[0]
+    return result
+
+
+def raw_hash(item: dict) -> str:
+    """Names one object's JSON as exported, whatever order its keys come in."""
+    payload = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
 def _is_term(item: object) -> bool:

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from index import scan as scanning
+from index import wordpress
 from index.manifest import MANIFEST_FILE
 from index.reindex import indexed_documents, reindex
 from index.store import open_index
@@ -125,3 +126,24 @@ def test_full_reads_every_file(tmp_path, taxonomy, corpus, reads):
     reads.clear()
     reindex(tmp_path / "ix", taxonomy, full=True)
     assert len(reads) == 29
+
+
+def test_of_a_changed_list_page_only_the_changed_post_is_extracted(
+    tmp_path, taxonomy, corpus, monkeypatch
+):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    export = corpus / "wordpress" / "list-export-page1.json"
+    items = json.loads(export.read_text("utf-8"))
+    items[2]["title"]["rendered"] = "A renamed project"
+    export.write_text(json.dumps(items), "utf-8")
+    extracted = []
+    real = wordpress.wordpress_document
+    monkeypatch.setattr(
+        wordpress,
+        "wordpress_document",
+        lambda item, *args: extracted.append(item["id"]) or real(item, *args),
+    )
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert extracted == [items[2]["id"]]
+    assert [doc.title for doc in report.updated] == ["A renamed project"]
+    assert report.unchanged == 35
