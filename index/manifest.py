@@ -54,7 +54,7 @@ class FileStamp:
         return cls(status.st_size, status.st_mtime_ns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownDocument:
     """A document as the last reindex recorded it; ``full()`` reads it when text is needed.
 
@@ -80,7 +80,7 @@ class KnownDocument:
         return replace(loaded, areas_inferred=self.areas_inferred, content_hash="")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One document as the manifest records it."""
 
