@@ -53,7 +53,7 @@ from index.store import read_json, write_json_atomically
 LEARNED_FILE = "areas-learned.json"
 GUESSED_FILE = "areas-guessed.json"
 DRIFT_SHARE = 0.05
-SMALL_CORPUS = 1000
+SMALL_CORPUS = 200
 FILE_FORMAT = 2
 
 LoadCounts = Callable[[str], AreaCounts | None]

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 import index.inference
+import index.scan
 from index import area_guesses
 from index.area_guesses import GUESSED_FILE, LEARNED_FILE, load_counts, load_saved_guesses
 from index.inference import count_documents
@@ -166,3 +167,33 @@ def test_dry_run_saves_no_inference_files(tmp_path, taxonomy, corpus):
     report = reindex(tmp_path / "ix", taxonomy, [str(corpus / "wordpress")], dry_run=True)
     assert len(report.added) == 22
     assert snapshot(tmp_path / "ix") == before
+
+
+def test_a_list_page_of_unlabelled_posts_is_read_once_when_all_are_guessed_again(
+    tmp_path, taxonomy, corpus, monkeypatch
+):
+    page = corpus / "wordpress" / "list-export-page1.json"
+    posts = json.loads(page.read_text("utf-8"))
+    for post in posts:
+        post["research-area"] = []
+        post["class_list"] = [c for c in post["class_list"] if "research-area" not in c]
+    page.write_text(json.dumps(posts), "utf-8")
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    from_page = [doc for doc in documents(tmp_path / "ix").values() if doc.source == str(page)]
+    assert len(from_page) == 5
+    assert not any(doc.areas for doc in from_page)
+    reads: list[str] = []
+    original = index.scan.read_source
+
+    def counting(path, *args, **kwargs):
+        reads.append(str(path))
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(index.scan, "read_source", counting)
+    # A labelled page changes: on a corpus this small every unlabelled page is guessed
+    # again, and the unchanged list page is read for its five posts' text.
+    group = corpus / "wordpress" / "msr-group-900003-quantum-architectures-group.json"
+    group.write_text(group.read_text("utf-8").replace("qubits", "qubit arrays"), "utf-8")
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert report.failed == []
+    assert reads.count(str(page)) == 1
