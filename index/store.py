@@ -4,6 +4,7 @@ import json
 import os
 from pathlib import Path
 
+import orjson
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, FileIndex, Index
@@ -46,12 +47,17 @@ def open_or_create_index(index_dir: Path) -> Index:
 def write_json_atomically(target: Path, data: object, indent: int | None = 1) -> None:
     """Write ``data`` so that a crash leaves the old file or the new one, never half of one.
 
-    ``indent=None`` for large files: only unindented JSON gets the fast C encoder.
+    ``indent=None`` for large files (areas learned and guessed: megabytes at 100,000
+    pages), written by orjson, ten times faster than the standard library; tuples and
+    named tuples become arrays.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
     try:
-        temporary.write_text(json.dumps(data, indent=indent, ensure_ascii=False), "utf-8")
+        if indent is None:
+            temporary.write_bytes(orjson.dumps(data, default=list))
+        else:
+            temporary.write_text(json.dumps(data, indent=indent, ensure_ascii=False), "utf-8")
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -61,6 +67,6 @@ def write_json_atomically(target: Path, data: object, indent: int | None = 1) ->
 def read_json(path: Path) -> object | None:
     """The JSON in ``path``; None when it is missing or unreadable."""
     try:
-        return json.loads(path.read_text("utf-8"))
+        return orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
