@@ -16,12 +16,14 @@ the read and a small update cheap, and never leaves half a file.
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from index.document import Document
 
@@ -38,23 +40,25 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
-@dataclass(frozen=True)
-class FileStamp:
+class FileStamp(NamedTuple):
     """What tells a file apart from its earlier self without reading it."""
 
     size: int
     mtime_ns: int
 
     @classmethod
-    def of(cls, path: Path) -> "FileStamp | None":
+    def of(cls, path: str | Path) -> "FileStamp | None":
         try:
-            status = path.stat()
+            status = os.stat(path)
         except OSError:
             return None
         return cls(status.st_size, status.st_mtime_ns)
 
 
-@dataclass(frozen=True, slots=True)
+# KnownDocument and Row are made once per document per run (200,000 times at 100,000
+# pages): not frozen, because a frozen dataclass's __init__ sets each field through
+# object.__setattr__, which cost a no-change reindex a second there. Nothing changes them.
+@dataclass(slots=True)
 class KnownDocument:
     """A document as the last reindex recorded it; ``full()`` reads it when text is needed.
 
@@ -70,17 +74,18 @@ class KnownDocument:
     modified: datetime | None
     # None: as loaded; set when this run's inferred areas replace the loaded ones.
     areas_inferred: tuple[str, ...] | None = None
-    load: Callable[[], Document] | None = None
+    # Reads the whole document, given its source and id.
+    load: Callable[[str, str], Document] | None = None
 
     def full(self) -> Document:
         """The whole document, with the inferred areas this record carries."""
-        loaded = self.load()
+        loaded = self.load(self.source, self.id)
         if self.areas_inferred is None or loaded.areas_inferred == self.areas_inferred:
             return loaded
         return replace(loaded, areas_inferred=self.areas_inferred, content_hash="")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Row:
     """One document as the manifest records it."""
 
@@ -95,7 +100,7 @@ class Row:
     # recalled; empty for other sources.
     raw_hash: str = ""
 
-    def known(self, as_read: bool, load: Callable[[], Document]) -> KnownDocument:
+    def known(self, as_read: bool, load: Callable[[str, str], Document]) -> KnownDocument:
         """This document unread: as its file gives it (``as_read``), or as indexed."""
         content_hash = self.read_hash if as_read else self.content_hash
         return KnownDocument(
@@ -137,16 +142,20 @@ def load_manifest(index_dir: Path, generation: int) -> Manifest | None:
             if meta.get("format") != FORMAT or meta.get("generation") != str(generation):
                 return None
             files = {p: FileStamp(s, m) for p, s, m in db.execute("SELECT * FROM files")}
-            rows = {r[0]: _row(r) for r in db.execute("SELECT * FROM documents")}
+            areas: dict[str, tuple[str, ...]] = {}  # few distinct lists: each parsed once
+            rows = {r[0]: _row(r, areas) for r in db.execute("SELECT * FROM documents")}
             return Manifest(generation, meta.get("reading", ""), files, rows)
     except (sqlite3.Error, ValueError, TypeError):
         return None
 
 
-def _row(values: tuple) -> Row:
+def _row(values: tuple, parsed_areas: dict[str, tuple[str, ...]]) -> Row:
     doc_id, path, read_hash, content_hash, areas, title, modified, raw = values
     when = datetime.fromisoformat(modified) if modified else None
-    return Row(doc_id, path, read_hash, content_hash, tuple(json.loads(areas)), title, when, raw)
+    names = parsed_areas.get(areas)
+    if names is None:
+        names = parsed_areas[areas] = tuple(json.loads(areas))
+    return Row(doc_id, path, read_hash, content_hash, names, title, when, raw)
 
 
 def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None) -> None:
@@ -179,8 +188,16 @@ def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None
         db.executemany("DELETE FROM documents WHERE id = ?", ((doc_id,) for doc_id in gone))
         db.executemany(
             "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_values(row) for key, row in manifest.rows.items() if previous.rows.get(key) != row),
+            (
+                _values(row)
+                for key, row in manifest.rows.items()
+                if _changed(previous.rows.get(key), row)
+            ),
         )
+
+
+def _changed(before: Row | None, now: Row) -> bool:
+    return before is not now and before != now
 
 
 def _values(row: Row) -> tuple:

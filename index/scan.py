@@ -60,20 +60,20 @@ def scan(
     JSON changed are read. The taxonomy file is not a page, even when it sits among them
     (as fetch saves it)."""
     files = _source_files(roots, taxonomy)
-    stamps = {str(path): FileStamp.of(path) for path in files}
+    stamps = {path: FileStamp.of(path) for path in files}
     rows = known.rows_of() if known else {}
     gathered = _Gathered(_Rereader(taxonomy, max_file_bytes))
     unread = []
     for path in files:
-        stamp = stamps[str(path)]
-        if known and str(path) in rows and stamp and known.files.get(str(path)) == stamp:
-            gathered.add_recalled(str(path), stamp, rows[str(path)])
+        stamp = stamps[path]
+        if known and path in rows and stamp and known.files.get(path) == stamp:
+            gathered.add_recalled(path, stamp, rows[path])
         else:
             unread.append(path)
-    unchanged = [{r.id: r.raw_hash for r in rows.get(str(p), ()) if r.raw_hash} for p in unread]
-    read = read_all(unread, unchanged, taxonomy, max_file_bytes, progress)
-    for path, result in read:
-        gathered.add_read(str(path), stamps[str(path)], result, known)
+    unchanged = [{r.id: r.raw_hash for r in rows.get(p, ()) if r.raw_hash} for p in unread]
+    read = read_all([Path(path) for path in unread], unchanged, taxonomy, max_file_bytes, progress)
+    for path, (_, result) in zip(unread, read, strict=True):
+        gathered.add_read(path, stamps[path], result, known)
     return gathered.scan(roots)
 
 
@@ -136,19 +136,19 @@ class _Gathered:
         )
 
 
-def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[Path]:
+def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[str]:
     """The files to read; the taxonomy file in use is not one (its realpath is compared
     only for files of its name: resolving every path costs seconds on a large corpus)."""
-    name = Path(taxonomy.source).name if taxonomy.source else None
+    name = os.path.basename(taxonomy.source) if taxonomy.source else None
     return [
         path
-        for path in list_files(roots)
-        if path.name != name or os.path.realpath(path) != taxonomy.source
+        for path in _list_paths(roots)
+        if os.path.basename(path) != name or os.path.realpath(path) != taxonomy.source
     ]
 
 
 def _known(row: Row, reread: Callable[[str, str], Document]) -> KnownDocument:
-    return row.known(as_read=True, load=partial(reread, row.path, row.id))
+    return row.known(as_read=True, load=reread)
 
 
 class _Rereader:
@@ -224,12 +224,16 @@ def settle_missing(found: Scan, indexed: dict[str, Document | KnownDocument]) ->
 
 
 def list_files(roots: list[str]) -> list[Path]:
-    seen: dict[str, Path] = {}
+    """Every source file under ``roots``, once each, in order."""
+    return [Path(path) for path in _list_paths(roots)]
+
+
+def _list_paths(roots: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
     for root in roots:
         if os.path.exists(root):
-            for path in source_files(Path(root)):
-                seen.setdefault(str(path), path)
-    return list(seen.values())
+            seen.update(dict.fromkeys(source_files(root)))
+    return list(seen)
 
 
 def _newer(current, candidate):
