@@ -95,7 +95,7 @@ class _Gathered:
     def add_recalled(self, path: str, stamp: FileStamp, rows: list[Row]) -> None:
         self.clean[path] = stamp
         for row in rows:
-            self.add(_known(row, self.reread))
+            self.add(row.known(as_read=True, load=self.reread))
             self.raw_hashes[row.id] = row.raw_hash
 
     def add_read(
@@ -113,7 +113,7 @@ class _Gathered:
         for doc in result.documents:
             self.add(doc)
         for doc_id in result.recalled:
-            self.add(_known(known.rows[doc_id], self.reread))
+            self.add(known.rows[doc_id].known(as_read=True, load=self.reread))
         self.raw_hashes.update(result.raw_hashes)
         self.skipped.extend(result.skipped)
 
@@ -145,10 +145,6 @@ def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[str]:
         for path in _list_paths(roots)
         if os.path.basename(path) != name or os.path.realpath(path) != taxonomy.source
     ]
-
-
-def _known(row: Row, reread: Callable[[str, str], Document]) -> KnownDocument:
-    return row.known(as_read=True, load=reread)
 
 
 class _Rereader:

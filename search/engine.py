@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.query import AndMaybe, Query
+from whoosh.query import AndMaybe, Or, Phrase, Query
 
 from index.schema import split_values
 from index.store import open_index_to_search
@@ -226,10 +226,7 @@ def _best(
     window = top(scores, selected, RERANK_WINDOW)
     window_scores = scores[window]
     if found.lifts is not None and len(window):
-        within = gen.scorer.none()  # phrases are checked in the best few only: it reads positions
-        within[window[:PHRASE_WINDOW]] = True
-        lifted = gen.scorer.matches(found.lifts, within)
-        window_scores = window_scores + np.where(lifted.mask[window], lifted.scores[window], 0.0)
+        window_scores = window_scores + _lifted(gen, found.lifts, window)
     order = np.lexsort((window, -window_scores))
     docnums, ranked_scores = window[order], window_scores[order]
     if count > len(window):
@@ -239,6 +236,22 @@ def _best(
         docnums = np.concatenate([docnums, rest])
         ranked_scores = np.concatenate([ranked_scores, scores[rest]])
     return docnums, ranked_scores
+
+
+def _lifted(gen: Generation, lifts: Query, window: np.ndarray) -> np.ndarray:
+    """What the lifts add to each result in ``window`` (best first): lifts on words for
+    the whole window, phrases for its best PHRASE_WINDOW only (they read positions)."""
+    clauses = lifts.subqueries if isinstance(lifts, Or) else [lifts]
+    phrases = [clause for clause in clauses if isinstance(clause, Phrase)]
+    words = [clause for clause in clauses if not isinstance(clause, Phrase)]
+    added = np.zeros(len(window))
+    for part, reach in ((words, window), (phrases, window[:PHRASE_WINDOW])):
+        if part:
+            within = gen.scorer.none()
+            within[reach] = True
+            lifted = gen.scorer.matches(Or(part), within)
+            added += np.where(lifted.mask[window], lifted.scores[window], 0.0)
+    return added
 
 
 def _newest(gen: Generation, selected: np.ndarray, count: int) -> np.ndarray:
