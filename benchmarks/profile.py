@@ -17,51 +17,12 @@ from pyinstrument import Profiler
 from pyinstrument.frame import Frame
 
 from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
+from benchmarks.profile_steps import REINDEX_STEPS, SEARCH_STEPS
 from benchmarks.queries import corpus_texts, generate_queries, search_path
 from benchmarks.reindex_speed import ten_documents_edited, timed_reindex
 from web import create_app
 
 REQUESTS = 300
-# (label, file the function is in, function name)
-REINDEX_STEPS = [
-    ("reindex, in all", "index/reindex.py", "reindex"),
-    ("load the manifest", "index/manifest.py", "load_manifest"),
-    ("read changed files (scan)", "index/scan.py", "scan"),
-    ("  bytes from disk", "index/readers.py", "_read_bytes"),
-    ("  JSON parsing", "index/readers.py", "parse_json"),
-    ("  charset detection", "index/decoding.py", "decode_html"),
-    ("  BeautifulSoup + lxml parsing", "index/extract.py", "parse_html"),
-    ("  visible-text walk", "index/extract.py", "visible_text"),
-    ("  main content", "index/main_content.py", "main_content"),
-    ("  article metadata (meta, JSON-LD, h1, time)", "index/html_page.py", "extract_article"),
-    ("  content hash", "index/document.py", "_hash_of"),
-    ("infer areas", "index/reindex.py", "infer"),
-    ("read back the indexed documents", "index/reindex.py", "indexed_documents"),
-    ("write the index", "index/reindex.py", "_write"),
-    ("  Document -> fields", "index/schema.py", "document_fields"),
-    ("  update_document (analysis, postings)", "whoosh/writing.py", "update_document"),
-    ("    text analysis (tokenise, fold, stem)", "whoosh/analysis/", None),
-    ("      stemming", "whoosh/lang/porter.py", None),
-    ("    stored fields and lengths", "whoosh/codec/whoosh3.py", "add_field"),
-    ("  commit (merge, write segment)", "whoosh/writing.py", "commit"),
-    ("save the manifest", "index/manifest.py", "save_manifest"),
-]
-SEARCH_STEPS = [
-    ("request, in all (Flask test client)", "flask/app.py", "wsgi_app"),
-    ("engine.search", "search/engine.py", "search"),
-    ("  searcher up to date? / open", "search/engine.py", "_fresh_generation"),
-    ("  query parsing", "search/query.py", "parse_query"),
-    ("  matching and BM25F scores (NumPy)", "search/engine.py", "_matching"),
-    ("  filters", "search/facets.py", "selection_masks"),
-    ("  facet counts", "search/facets.py", "facet_counts"),
-    ("  ranked page (best N, lifts, hits)", "search/engine.py", "_page_of_hits"),
-    ("    stored fields", "whoosh/reading.py", "stored_fields"),
-    ("    title highlight", "search/highlight.py", "title_html"),
-    ("    snippet highlight", "search/highlight.py", "snippet_html"),
-    ("  did you mean", "search/suggest.py", "did_you_mean"),
-    ("JSON rendering", "web/json_api.py", "response_json"),
-    ("jsonify", "flask/json/__init__.py", "jsonify"),
-]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.profile import REINDEX_STEPS, SEARCH_STEPS
+from benchmarks.profile_steps import REINDEX_STEPS, SEARCH_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 OURS = ("index/", "search/", "web/")
