@@ -5,10 +5,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
-from index.extract import normalise_text
+from index.extract import class_words, normalise_text
 from index.main_content import main_content
+from index.page_tags import PageTags, page_tags
 
 _TITLE_SEPARATORS = "|\\-\u2013\u2014\u00b7"
 _TITLE_SUFFIX = re.compile(rf"\s+[{_TITLE_SEPARATORS}]\s+[^{_TITLE_SEPARATORS}]{{2,60}}$")
@@ -22,9 +23,6 @@ _ARTICLE_TYPES = {
     "webpage",
 }
 _LIST_SEPARATOR = re.compile(r"[,;]")
-_BREADCRUMB = re.compile(r"breadcrumb", re.IGNORECASE)
-# Sphinx's related bar lists the page's ancestors as li.nav-item-1, li.nav-item-2, ...
-_SPHINX_ANCESTOR = re.compile(r"^nav-item-\d+$")
 _CURRENT_CLASSES = {"active", "current"}
 _WEB_ADDRESS = re.compile(r"^\s*https?://", re.IGNORECASE)
 
@@ -52,10 +50,11 @@ def extract_article(soup: BeautifulSoup) -> ArticlePage:
     Metadata comes from Open Graph and ``article:`` meta tags first, then the page's
     JSON-LD, then the markup itself (<h1>, <title>, <time>).
     """
-    main = main_content(soup)
-    head = page_head(soup)
+    tags = page_tags(soup)
+    main = main_content(soup, tags)
+    head = page_head(tags)
     linked = linked_data(head)
-    time_tag = main.element.find("time", attrs={"datetime": True})
+    time_tag = next((tag for tag in tags.times if _is_inside(tag, main.element)), None)
     title = page_title(head, main.text.headline, _text(linked.get("headline")))
     return ArticlePage(
         title=title,
@@ -74,7 +73,7 @@ def extract_article(soup: BeautifulSoup) -> ArticlePage:
         authors=tuple(dict.fromkeys(_authors(head, linked))),
         tags=tuple(dict.fromkeys(_tags(head, linked))),
         trail=tuple(
-            name for name in breadcrumb_trail(soup, head) if name.casefold() != title.casefold()
+            name for name in breadcrumb_trail(tags, head) if name.casefold() != title.casefold()
         ),
     )
 
@@ -93,15 +92,15 @@ class PageHead:
         return next(iter(self.metas.get(name, [])), "")
 
 
-def page_head(soup: BeautifulSoup) -> PageHead:
+def page_head(tags: PageTags) -> PageHead:
     title, canonical, metas, scripts = "", "", {}, []
-    for tag in soup.find_all(["title", "meta", "link", "script"]):
+    for tag in tags.head:
         if tag.name == "title" and not title:
             title = tag.get_text(" ", strip=True)
         elif tag.name == "meta" and (content := _text(tag.get("content")).strip()):
             for key in {_text(tag.get(attr)).lower() for attr in ("property", "name")} - {""}:
                 metas.setdefault(key, []).append(content)
-        elif tag.name == "link" and "canonical" in (tag.get("rel") or []) and not canonical:
+        elif tag.name == "link" and "canonical" in _text(tag.get("rel")).split() and not canonical:
             canonical = _text(tag.get("href")).strip()
         elif tag.name == "script" and _text(tag.get("type")).lower() == "application/ld+json":
             scripts.append(tag.get_text())
@@ -131,7 +130,7 @@ def strip_site_suffix(title: str, site: str = "") -> str:
     return _TITLE_SUFFIX.sub("", title).strip() or title
 
 
-def breadcrumb_trail(soup: BeautifulSoup, head: PageHead) -> tuple[str, ...]:
+def breadcrumb_trail(tags: PageTags, head: PageHead) -> tuple[str, ...]:
     """The names of the page's ancestors, outermost first, without the page itself.
 
     From a JSON-LD BreadcrumbList, else a breadcrumb element's links before the
@@ -139,7 +138,7 @@ def breadcrumb_trail(soup: BeautifulSoup, head: PageHead) -> tuple[str, ...]:
     out of the body as navigation, but where a page sits ("Python HOWTOs") is what
     people search for, so the trail is kept apart.
     """
-    names = _linked_trail(head) or _marked_trail(soup) or _sphinx_trail(soup)
+    names = _linked_trail(head) or _marked_trail(tags.breadcrumb) or _sphinx_trail(tags)
     return tuple(dict.fromkeys(name for name in map(_trail_name, names) if name))
 
 
@@ -154,24 +153,22 @@ def _linked_trail(head: PageHead) -> list[str]:
     return []
 
 
-def _marked_trail(soup: BeautifulSoup) -> list[str]:
-    container = soup.find(_is_breadcrumb)
+def _marked_trail(container: Tag | None) -> list[str]:
     names = []
     for tag in container.find_all(True) if container else []:
-        if tag.get("aria-current") or _CURRENT_CLASSES & set(tag.get("class") or []):
+        if tag.get("aria-current") or _CURRENT_CLASSES & set(class_words(tag)):
             break
         if tag.name == "a":
             names.append(tag.get_text(" ", strip=True))
     return names
 
 
-def _sphinx_trail(soup: BeautifulSoup) -> list[str]:
-    return [tag.get_text(" ", strip=True) for tag in soup.find_all("li", class_=_SPHINX_ANCESTOR)]
+def _sphinx_trail(tags: PageTags) -> list[str]:
+    return [tag.get_text(" ", strip=True) for tag in tags.sphinx_ancestors]
 
 
-def _is_breadcrumb(tag) -> bool:
-    words = [*(tag.get("class") or []), _text(tag.get("id")), _text(tag.get("aria-label"))]
-    return any(_BREADCRUMB.search(word) for word in words)
+def _is_inside(tag: Tag, container: Tag) -> bool:
+    return any(parent is container for parent in tag.parents)
 
 
 def _trail_name(name: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from index.extract import PageText, is_never_text, visible_text
+from index.page_tags import PageTags, class_words, page_tags
 
 # Page furniture around (or inside) an article's main content. An <aside> is furniture
 # only outside the page's <article>, <main> and [role=main]: inside one it is a footnote,
@@ -55,25 +56,7 @@ class MainContent:
     text: PageText
 
 
-@dataclass(frozen=True)
-class Landmarks:
-    """A page's <h1>, <article>, <main> and [role=main] elements, found in one pass."""
-
-    h1: list[Tag]
-    articles: list[Tag]
-    mains: list[Tag]
-    role_mains: list[Tag]
-
-
-def landmarks(soup: BeautifulSoup) -> Landmarks:
-    found = Landmarks([], [], [], [])
-    kinds = {"h1": found.h1, "article": found.articles, "main": found.mains}
-    for tag in soup.find_all(lambda tag: tag.name in kinds or tag.get("role") == "main"):
-        kinds.get(tag.name, found.role_mains).append(tag)
-    return found
-
-
-def furniture_rule(marks: Landmarks) -> Callable[[Tag, bool], bool]:
+def furniture_rule(marks: PageTags) -> Callable[[Tag, bool], bool]:
     """Whether a tag is page furniture or never text, given whether it lies inside an
     <article>, <main> or [role=main].
 
@@ -93,16 +76,18 @@ def furniture_rule(marks: Landmarks) -> Callable[[Tag, bool], bool]:
             return True
         if tag.name in _FURNITURE:
             return not (tag.name == "header" and id(tag) in above_h1)
-        role = str(tag.get("role") or "").lower()
+        attrs = tag.attrs
+        role = str(attrs.get("role") or "").lower()
         if role in _FURNITURE_ROLES:
             return True
         if tag.name in _MAIN_CONTAINERS or role == "main" or id(tag) in above_main:
             return False
-        classes = " ".join(
-            word for word in tag.get("class") or [] if tag.name != "aside" or word != "sidebar"
-        )
+        words = class_words(tag)
+        if tag.name == "aside":
+            words = [word for word in words if word != "sidebar"]
         return bool(
-            _FURNITURE_WORDS.search(classes) or _FURNITURE_ID.match(str(tag.get("id") or ""))
+            (words and _FURNITURE_WORDS.search(" ".join(words)))
+            or ("id" in attrs and _FURNITURE_ID.match(str(attrs["id"])))
         )
 
     return is_furniture
@@ -119,23 +104,24 @@ def _ancestors_of(elements: list[Tag]) -> set[int]:
     return seen
 
 
-def main_content(soup: BeautifulSoup) -> MainContent:
+def main_content(soup: BeautifulSoup, tags: PageTags | None = None) -> MainContent:
     """Text and headings of the page's main content, without its furniture.
 
     The main content is the heaviest <article>, else <main>, else [role=main]; a page
     with none of them (or only empty ones) gets its densest block: the smallest
     element that still holds nine tenths of the page's weight, where weight is text
-    outside links minus text inside links.
+    outside links minus text inside links. ``tags`` is the page's ``page_tags``, when
+    the caller has them already.
     """
     root = soup.body or soup
-    marks = landmarks(soup)
+    marks = tags or page_tags(soup)
     weights = _weights(root, furniture_rule(marks))
     element = _main_element(marks, root, weights)
     # Every element the weighing walk entered has a weight: the rest is furniture.
     return MainContent(element, visible_text(element, lambda tag: id(tag) not in weights))
 
 
-def _main_element(marks: Landmarks, root: Tag, weights: dict[int, int]) -> Tag:
+def _main_element(marks: PageTags, root: Tag, weights: dict[int, int]) -> Tag:
     articles = [tag for tag in marks.articles if weights.get(id(tag), 0) > 0]
     if articles:
         return max(articles, key=lambda tag: weights[id(tag)])
@@ -179,6 +165,8 @@ def _weights(root: Tag, skip: Callable[[Tag, bool], bool]) -> dict[int, int]:
             weights[id(node)] = 0
             stack.append((node, in_link, in_landmark, True))
             link = in_link or node.name == "a"
-            landmark = in_landmark or node.name in ("article", "main") or node.get("role") == "main"
+            landmark = (
+                in_landmark or node.name in ("article", "main") or node.attrs.get("role") == "main"
+            )
             stack.extend((child, link, landmark, False) for child in reversed(node.contents))
     return weights

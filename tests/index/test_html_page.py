@@ -4,6 +4,7 @@ import pytest
 
 from index.extract import parse_html
 from index.html_page import extract_article, linked_data, page_head, strip_site_suffix
+from index.page_tags import page_tags
 
 PAGE = """<!doctype html><html><head><title>Quiet Qubits | Example Research News</title>
 <meta name="author" content="Ada Example"></head><body>
@@ -146,7 +147,7 @@ def test_linked_data_prefers_an_article_to_the_web_page():
         '<script type="application/ld+json">[{"@type": "WebPage", "name": "page"},'
         '{"@type": "BlogPosting", "name": "post"}]</script>'
     )
-    assert linked_data(page_head(soup))["name"] == "post"
+    assert linked_data(page_head(page_tags(soup)))["name"] == "post"
 
 
 def test_breadcrumb_trail_stops_at_the_current_page():
