@@ -18,7 +18,7 @@ from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 # Whoosh's default word pattern: letters, digits, `*` and inner dots (`os.path`).
-WORD_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+WORD_PATTERN = r"[\w\*]+(?:\.?[\w\*]+)*"
 MIN_WORD = 2
 
 
@@ -91,6 +91,38 @@ class FoldedWords(Analyzer):
             yield token
             if mode == "index" and "." in text:
                 yield from self._parts(token, text, stemming)
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each word indexed for ``value`` and its positions, in order of first appearance:
+        exactly what indexing (``mode="index"`` with positions) yields, gathered in one
+        loop without a Token per word. Indexing is most of a reindex's writing time."""
+        found: dict[str, list[int]] = {}
+        stops, min_word, stemmed = self.stops, self.min_word, self.stemmed
+        ascii_only = value.isascii()
+        pieces = self._findall(value.lower() if ascii_only else value)
+        pos = None
+        for number, piece in enumerate(pieces):
+            text = piece if ascii_only else piece.lower()
+            if not text.isascii():
+                text = text.translate(accent_map)
+            if len(text) < min_word or text in stops:
+                continue
+            pos = number if pos is None else pos + 1
+            words = [text]
+            if "." in text:  # a dotted name is also found by its parts
+                words += [p for p in text.split(".") if len(p) >= min_word and p not in stops]
+            for word in words:
+                word = stem_word(word) if stemmed else word
+                if word in found:
+                    found[word].append(pos)
+                else:
+                    found[word] = [pos]
+        return found
+
+    def _findall(self, value: str) -> list[str]:
+        if self.expression.groups:
+            return [match.group(0) for match in self.expression.finditer(value)]
+        return self.expression.findall(value)
 
     def _parts(self, token: Token, text: str, stemming: bool) -> Iterator[Token]:
         """The parts of a dotted name, at its position: `os.path.exists` is also found by

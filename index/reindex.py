@@ -34,6 +34,7 @@ from index.manifest import (
 from index.read_result import Skipped
 from index.scan import Progress, Scan, scan, settle_missing
 from index.schema import document_fields, document_from_stored
+from index.segment_writer import lean_writer
 from index.sources import MAX_FILE_BYTES, is_under, remember, remembered_sources
 from index.store import index_exists, open_index, open_or_create_index
 from index.taxonomy import Taxonomy
@@ -380,7 +381,7 @@ def _writing(ix: Index, documents: int) -> Iterator[SegmentWriter]:
             limitmb=WRITER_MB,
         )
     else:
-        writer = ix.writer(limitmb=WRITER_MB)
+        writer = lean_writer(ix, WRITER_MB)
     try:
         yield writer
     except BaseException:

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from whoosh.analysis import IDTokenizer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from index.analysis import FoldedWords
 from index.document import Document
@@ -27,6 +29,30 @@ def word_analyzer() -> FoldedWords:
     return FoldedWords(r"\w+", stops=False, stemmed=False)
 
 
+class AnalysedText(TEXT):
+    """A TEXT field whose words are gathered in one loop when a document is indexed.
+
+    Whoosh indexes a text through a Token per word and a format that counts them again;
+    ``FoldedWords.positions`` gathers the same words and positions at once, and the
+    postings are encoded here exactly as the Positions and Frequency formats encode them
+    (tests/index/test_schema.py compares the two on real text). Anything else takes
+    Whoosh's way.
+    """
+
+    def index(self, value, **kwargs):
+        fmt, analyzer = self.format, self.analyzer
+        if kwargs or not isinstance(value, str) or not isinstance(analyzer, FoldedWords):
+            return super().index(value, **kwargs)
+        boost = fmt.field_boost
+        words = analyzer.positions(value).items()
+        if type(fmt) is Positions:
+            encode = fmt.encode
+            return [(w.encode(), len(p), len(p) * boost, encode(p)) for w, p in words]
+        if type(fmt) is Frequency:
+            return [(w.encode(), len(p), len(p) * boost, pack_uint(len(p))) for w, p in words]
+        return super().index(value, **kwargs)
+
+
 def exact_values():
     return KEYWORD(stored=True, analyzer=RegexTokenizer(r"[^\n]+"))
 
@@ -36,12 +62,12 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         url=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True),
-        summary=TEXT(analyzer=analyzer, stored=True),
-        headings=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True),
-        people_text=TEXT(analyzer=analyzer),
-        area_text=TEXT(analyzer=analyzer),
+        title=AnalysedText(analyzer=analyzer, stored=True),
+        summary=AnalysedText(analyzer=analyzer, stored=True),
+        headings=AnalysedText(analyzer=analyzer, stored=True),
+        body=AnalysedText(analyzer=analyzer, stored=True),
+        people_text=AnalysedText(analyzer=analyzer),
+        area_text=AnalysedText(analyzer=analyzer),
         kind=ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         areas=exact_values(),
         areas_inferred=exact_values(),
@@ -56,8 +82,8 @@ def build_schema() -> Schema:
         modified=STORED(),
         source=ID(stored=True),
         content_hash=STORED(),
-        spelling=TEXT(analyzer=spelling_analyzer(), phrase=False),
-        title_words=TEXT(analyzer=word_analyzer(), phrase=False),
+        spelling=AnalysedText(analyzer=spelling_analyzer(), phrase=False),
+        title_words=AnalysedText(analyzer=word_analyzer(), phrase=False),
     )
 
 
