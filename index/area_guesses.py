@@ -42,6 +42,7 @@ from index.document import Document
 from index.inference import (
     MODEL_VERSION,
     AreaCounts,
+    AreaModel,
     area_model,
     count_documents,
     infer_areas,
@@ -123,6 +124,17 @@ def with_inferred_areas(
     model = cache(lambda: area_model(learning.counts, keywords))
     previous = {} if afresh or reusable is None else reusable.pages
     pages = {doc.id: _guess(doc, previous.get(doc.id), model) for doc in unlabelled}
+    drift = 0 if afresh or reusable is None else reusable.drift + learning.changes
+    areas = learning.areas if learning.changes or reusable is None else reusable.areas
+    guesses = SavedGuesses(learning.trained_on, made_with, areas, drift, pages)
+    changed = None if guesses == saved else guesses
+    return Inference(
+        _with_guesses(documents, pages), learning.trained_on, changed, learning.counts_to_save
+    )
+
+
+def _with_guesses(documents: dict[str, Document], pages: dict[str, Guess]) -> dict[str, Document]:
+    """``documents``, those with guessed areas carrying them (and their hash with them)."""
     guessed = {
         doc_id: replace(
             documents[doc_id], areas_inferred=guess.areas, content_hash=guess.content_hash
@@ -130,13 +142,31 @@ def with_inferred_areas(
         for doc_id, guess in pages.items()
         if guess.areas
     }
-    drift = 0 if afresh or reusable is None else reusable.drift + learning.changes
-    areas = learning.areas if learning.changes or reusable is None else reusable.areas
-    guesses = SavedGuesses(learning.trained_on, made_with, areas, drift, pages)
+    return {**documents, **guessed}
+
+
+def inference_from_guesses(
+    documents: dict[str, Document],
+    kept: dict[str, Document],
+    keywords: dict[str, tuple[str, ...]],
+    counts: AreaCounts,
+    pages: dict[str, Guess],
+    saved: SavedGuesses | None,
+) -> Inference:
+    """What ``with_inferred_areas(..., full=True)`` gives, for a run whose counts were
+    learned and whose pages were guessed elsewhere: by the worker processes that read
+    them (index/bulk.py). ``pages`` holds a guess for every unlabelled document."""
+    labelled = {doc.id: doc for doc in [*kept.values(), *documents.values()] if doc.areas}
+    trained_on = fingerprint(labelled.values())
+    made_with = _fingerprint_of(keywords)
+    guesses = SavedGuesses(trained_on, made_with, learned_areas(counts), 0, pages)
     changed = None if guesses == saved else guesses
-    return Inference(
-        {**documents, **guessed}, learning.trained_on, changed, learning.counts_to_save
-    )
+    return Inference(_with_guesses(documents, pages), trained_on, changed, counts)
+
+
+def guess_of(doc: Document, model: AreaModel) -> Guess:
+    """A guess for an unlabelled page made afresh with ``model``."""
+    return _guess(doc, None, lambda: model)
 
 
 class _Learning:

@@ -11,19 +11,23 @@ from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
-from whoosh.index import TOC, Index, clean_files
+from whoosh.index import Index
 from whoosh.writing import CLEAR, SegmentWriter
 
 from index.area_guesses import (
     Inference,
+    inference_from_guesses,
     load_counts,
     load_saved_guesses,
     save_inference,
     with_inferred_areas,
 )
+from index.bulk import BulkSettings, BulkWriter
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError, SourceError
+from index.inference import area_model, updated_counts
 from index.manifest import (
+    FileStamp,
     KnownDocument,
     Manifest,
     Row,
@@ -32,19 +36,30 @@ from index.manifest import (
     save_manifest,
 )
 from index.read_result import Skipped
-from index.scan import Progress, Scan, scan, settle_missing
+from index.scan import Gathered, Progress, Rereader, Scan, scan, settle_missing, source_paths
 from index.schema import document_fields, document_from_stored
 from index.segment_writer import lean_writer
 from index.sources import MAX_FILE_BYTES, is_under, remember, remembered_sources
-from index.store import index_exists, open_index, open_or_create_index
+from index.store import (
+    index_exists,
+    open_index,
+    open_or_create_index,
+    remove_uncommitted_files,
+)
 from index.taxonomy import Taxonomy
 from index.workers import ParallelWriter, workers_can_start
 
 _LOCK = "reindex.lock"
 # From this many documents, indexing them is spread over every core.
 PARALLEL_WRITE_FROM = 2000
+# From this many files, a reindex from scratch (or --full) reads and writes them on every
+# core at once (index/bulk.py).
+BULK_FROM_FILES = 64
 # Memory each writer may use for postings before it sorts them to disk.
 WRITER_MB = 256
+# Memory for the postings of one segment written in bulk (some 30,000 pages), in each
+# worker: a full one is written out and another begun.
+SEGMENT_MB = 512
 # Objects allocated between the collector's young passes during a reindex (Python's
 # default is 700). A run holds a few records per document (100,000s of them) and
 # each pass walks what is young: at the default, the collector took a third of a
@@ -211,11 +226,11 @@ def reindex(
             roots = source_roots(index_dir, given, full)
             ix = open_or_create_index(index_dir)
             with StoredDocuments(ix) as stored:
-                prepared = run.prepare(ix, stored, roots)
-                # Remember first: a later bare reindex must never forget what this one
-                # committed.
-                remember(index_dir, roots, taxonomy.source, infer_areas)
-                _write(ix, prepared.report, prepared.found, prepared.indexed, full)
+                prepared = run.write_in_bulk(ix, stored, roots)
+                if prepared is None:
+                    prepared = run.prepare(ix, stored, roots)
+                    run.remember(roots)
+                    _write(ix, prepared.report, prepared.found, prepared.indexed, full)
             if prepared.inference:
                 save_inference(index_dir, prepared.inference)
             save_manifest(index_dir, run.manifest(ix, prepared), prepared.known)
@@ -263,6 +278,54 @@ class Run:
         inference = None
         if self.infer_areas:
             found, inference = infer(self.index_dir, found, indexed, self.taxonomy, self.full)
+        return Prepared(found, indexed, plan(indexed, found), inference, known)
+
+    def remember(self, roots: list[str]) -> None:
+        """Remember the sources and settings: before the commit, so that a later bare
+        reindex never forgets what this one committed."""
+        remember(self.index_dir, roots, self.taxonomy.source, self.infer_areas)
+
+    def write_in_bulk(
+        self, ix: Index, stored: "StoredDocuments", roots: list[str]
+    ) -> Prepared | None:
+        """Read and write every file on every core at once, and commit (index/bulk.py):
+        when there are many files and nothing in the index to keep (a reindex from
+        scratch, or ``full``). None, with nothing done, when that does not apply."""
+        files = source_paths(roots, self.taxonomy)
+        cores = os.cpu_count() or 1
+        if not (self.full or ix.doc_count() == 0) or len(files) < BULK_FROM_FILES or cores < 2:
+            return None
+        if not workers_can_start():
+            return None
+        known = load_manifest(self.index_dir, ix.latest_generation())
+        indexed = _indexed(ix, known, stored)
+        settings = BulkSettings(
+            str(self.index_dir), self.taxonomy, self.max_file_bytes, self.infer_areas, SEGMENT_MB
+        )
+        with BulkWriter(ix, settings, cores) as bulk:
+            gathered = Gathered(Rereader(self.taxonomy, self.max_file_bytes))
+            stamps = {path: FileStamp.of(path) for path in files}
+            placed = bulk.read(gathered, stamps, self.progress)
+            found = settle_missing(gathered.scan(roots), indexed)
+            losers = [copy for doc, copy in placed if found.documents.get(doc.id) is not doc]
+            kept = kept_documents(indexed, found)
+            counts = bulk.counts(losers)
+            inference = None
+            if self.infer_areas:
+                # The pages kept from the index as it was teach too.
+                labelled = [doc for doc in kept.values() if doc.areas]
+                counts = updated_counts(counts, [], labelled) if labelled else counts
+                keywords = self.taxonomy.keywords
+                pages = bulk.finish(area_model(counts, keywords))
+                saved = load_saved_guesses(self.index_dir)
+                inference = inference_from_guesses(
+                    found.documents, kept, keywords, counts, pages, saved
+                )
+                found = replace(found, documents=inference.documents)
+            else:
+                bulk.finish(None)
+            self.remember(roots)
+            bulk.commit([doc.full() for doc in kept.values()], losers)
         return Prepared(found, indexed, plan(indexed, found), inference, known)
 
     def manifest(self, ix: Index, prepared: Prepared) -> Manifest:
@@ -365,9 +428,6 @@ def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: b
 def _writing(ix: Index, documents: int) -> Iterator[SegmentWriter]:
     """A writer that is cancelled on failure, its half-written segment files deleted.
 
-    Deleting them matters on a full disk: left behind, they keep the space that the
-    next reindex needs. Files of the committed generation are never touched.
-
     Many documents are indexed on every core, each worker writing its own segment
     (index/workers.py).
     """
@@ -388,6 +448,5 @@ def _writing(ix: Index, documents: int) -> Iterator[SegmentWriter]:
         with suppress(Exception):
             writer.cancel()
         with suppress(Exception):
-            toc = TOC.read(ix.storage, ix.indexname)
-            clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+            remove_uncommitted_files(ix)
         raise

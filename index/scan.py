@@ -59,10 +59,10 @@ def scan(
     file is recorded, never fatal. Of a changed WordPress list page, only the posts whose
     JSON changed are read. The taxonomy file is not a page, even when it sits among them
     (as fetch saves it)."""
-    files = _source_files(roots, taxonomy)
+    files = source_paths(roots, taxonomy)
     stamps = {path: FileStamp.of(path) for path in files}
     rows = known.rows_of() if known else {}
-    gathered = _Gathered(_Rereader(taxonomy, max_file_bytes))
+    gathered = Gathered(Rereader(taxonomy, max_file_bytes))
     unread = []
     for path in files:
         stamp = stamps[path]
@@ -77,7 +77,7 @@ def scan(
     return gathered.scan(roots)
 
 
-class _Gathered:
+class Gathered:
     """What one scan has found so far, file by file."""
 
     def __init__(self, reread: Callable[[str, str], Document]):
@@ -136,7 +136,7 @@ class _Gathered:
         )
 
 
-def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[str]:
+def source_paths(roots: list[str], taxonomy: Taxonomy) -> list[str]:
     """The files to read; the taxonomy file in use is not one (its realpath is compared
     only for files of its name: resolving every path costs seconds on a large corpus)."""
     name = os.path.basename(taxonomy.source) if taxonomy.source else None
@@ -147,7 +147,7 @@ def _source_files(roots: list[str], taxonomy: Taxonomy) -> list[str]:
     ]
 
 
-class _Rereader:
+class Rereader:
     """Documents of unchanged files, read again because their text is needed.
 
     A WordPress list page holds up to 100 posts and they are asked for one after

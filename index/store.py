@@ -2,12 +2,13 @@
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import orjson
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import _DEF_INDEX_NAME, FileIndex, Index
+from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex, Index, clean_files
 
 from index.errors import IndexMissing
 from index.schema import build_schema
@@ -49,6 +50,18 @@ def open_or_create_index(index_dir: Path) -> Index:
     if index_exists(index_dir):
         return FileIndex(storage, indexname=_DEF_INDEX_NAME)
     return FileIndex.create(storage, build_schema(), _DEF_INDEX_NAME)
+
+
+def remove_uncommitted_files(ix: Index) -> None:
+    """Delete the files of segments no commit names, and the writers' temporary folder
+    (what a cancelled or failed write leaves).
+
+    On a full disk they would keep the space the next reindex needs. Files of the
+    committed generation are never touched.
+    """
+    shutil.rmtree(Path(ix.storage.folder) / f"{ix.indexname}.tmp", ignore_errors=True)
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
 
 
 def write_json_atomically(target: Path, data: object, indent: int | None = 1) -> None:

@@ -10,13 +10,17 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
 
 from whoosh.multiproc import MpWriter, _run_subwriter
 
 WATCH_SECONDS = 0.5
 WORKER_START_SECONDS = 60
+_CONTEXT = multiprocessing.get_context("forkserver")
 
 
 def exit_with(parent: int) -> None:
@@ -52,10 +56,27 @@ def worker_pool() -> ProcessPoolExecutor:
     """A pool with a worker per core."""
     return ProcessPoolExecutor(
         max_workers=os.cpu_count(),
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=_CONTEXT,
         initializer=exit_with,
         initargs=(os.getpid(),),
     )
+
+
+def start_worker(target: Callable[..., None], *args: object) -> BaseProcess:
+    """A worker process that runs ``target(*args)`` and ends with this process."""
+    process = _CONTEXT.Process(target=_watched, args=(os.getpid(), target, *args), daemon=True)
+    process.start()
+    return process
+
+
+def new_queue() -> Queue:
+    """A queue between this process and the workers it starts."""
+    return _CONTEXT.Queue()
+
+
+def _watched(parent: int, target: Callable[..., None], *args: object) -> None:
+    exit_with(parent)
+    target(*args)
 
 
 def _watched_subwriter(parent: int, *args) -> None:

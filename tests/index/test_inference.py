@@ -126,4 +126,4 @@ def test_removing_every_page_leaves_no_counts(labelled):
 def test_a_sentence_given_as_a_keyword_is_ignored():
     sentence = "quantum " * 7
     model = area_model(AreaCounts(), {"Quantum computing": (sentence, "qubit")})
-    assert model.longest_keyword == 1
+    assert model.phrase_lengths == {"qubit": (1,)}

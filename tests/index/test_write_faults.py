@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import index.reindex
 from index.errors import IndexWriteError
 from index.reindex import reindex
 from search.engine import SearchEngine
@@ -56,7 +57,11 @@ def still_serves(index_dir: Path, expected: int) -> None:
     assert engine.search(SearchRequest(query="deep learning")).total > 0
 
 
-def test_disk_full_is_a_clear_error_and_the_old_index_stays(tmp_path, taxonomy, corpus):
+@pytest.mark.parametrize("bulk_from_files", [1, 10**9], ids=["in bulk", "read then written"])
+def test_disk_full_is_a_clear_error_and_the_old_index_stays(
+    tmp_path, taxonomy, corpus, monkeypatch, bulk_from_files
+):
+    monkeypatch.setattr(index.reindex, "BULK_FROM_FILES", bulk_from_files)
     with tmpfs(tmp_path / "disk", "4m") as disk:
         index_dir = disk / "ix"
         reindex(index_dir, taxonomy, [str(corpus / "wordpress")])
@@ -69,6 +74,7 @@ def test_disk_full_is_a_clear_error_and_the_old_index_stays(tmp_path, taxonomy, 
         with pytest.raises(IndexWriteError, match="No space left"):
             reindex(index_dir, taxonomy, full=True)
         still_serves(index_dir, 22)
+        assert set(os.listdir(index_dir)) == files_before
         (disk / "filler").unlink()
         report = reindex(index_dir, taxonomy, [str(corpus / "articles")])
         assert len(report.added) == 14

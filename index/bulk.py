@@ -1,0 +1,320 @@
+"""Reading and writing on every core at once, for a reindex that reads every file.
+
+A reindex from scratch (or ``--full``) reads every file and writes every document. Read
+first and written after, each half left a core idle at times and every document's text
+crossed between processes twice. Here each worker process reads files and writes what it
+read into segments of its own; only what telling documents apart needs comes back, as
+``KnownDocument`` records. Pages that name no research area wait in their worker until
+every labelled page is read: the workers' counts of the labelled pages are summed into
+the model (index/inference.py), and each worker guesses its waiting pages' areas with it
+and writes them after the others.
+
+A copy of a document that loses to another (the same post exported twice, or withdrawn by
+a later draft) is deleted from its segment before the commit, and its worker takes back
+what it counted of it. Nothing is in the index until the reindex commits all the segments
+in one new table of contents; a killed reindex leaves only files the next commit removes.
+"""
+
+import queue
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import NamedTuple
+
+from whoosh.codec.base import Segment
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME, FileIndex, Index
+
+from index.area_guesses import Guess, guess_of
+from index.document import Document
+from index.errors import IndexWriteError, SourceError
+from index.inference import AreaCounts, AreaModel, CountsTally, page_words
+from index.manifest import FileStamp, KnownDocument
+from index.read_result import ReadResult
+from index.scan import Gathered, Progress, read_one
+from index.schema import document_fields
+from index.segment_writer import finished_segment, lean_writer
+from index.store import remove_uncommitted_files
+from index.taxonomy import Taxonomy
+from index.workers import new_queue, start_worker
+
+# Bytes of files handed to a worker at a time (or one larger file): small enough that
+# the workers finish together, large enough that handing them out costs nothing.
+BATCH_BYTES = 256 * 1024
+# How often the reindex looks whether its workers are still there while it waits.
+LIVENESS_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class BulkSettings:
+    """What every worker needs to read files and write documents as the reindex would."""
+
+    index_dir: str
+    taxonomy: Taxonomy
+    max_file_bytes: int
+    infer_areas: bool
+    # Memory for the postings of each segment a worker writes; a full one is closed.
+    limitmb: int
+
+
+class Copy(NamedTuple):
+    """Where a worker put one document it read: document ``number`` of its ``segment``-th
+    segment, or (``segment`` WAITING) place ``number`` among its pages waiting for a guess."""
+
+    worker: int
+    segment: int
+    number: int
+
+
+WAITING = -1
+
+
+class BulkWriter:
+    """Worker processes, one per core, that read the sources and write segments, and the
+    commit of those segments. Used as a context manager: leaving it on an error stops the
+    workers (their files are never committed)."""
+
+    def __init__(self, ix: Index, settings: BulkSettings, workers: int):
+        self.ix = ix
+        self.settings = settings
+        self._jobs = new_queue()
+        self._results = new_queue()
+        self._orders = [new_queue() for _ in range(workers)]
+        self._arrived: dict[tuple[str, int], tuple] = {}
+        self._finished: set[int] = set()
+        self._segments: list[list[Segment]] = []
+        self._processes: list[BaseProcess] = [
+            start_worker(work, worker, settings, self._jobs, self._orders[worker], self._results)
+            for worker in range(workers)
+        ]
+
+    def __enter__(self) -> "BulkWriter":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is not None:
+            self._stop()
+
+    def read(
+        self, gathered: Gathered, stamps: dict[str, FileStamp | None], progress: Progress
+    ) -> list[tuple[KnownDocument, Copy]]:
+        """Have the workers read the files ``stamps`` names (stamped before reading) and
+        write what they hold; each file's result goes to ``gathered``, in order. Returns
+        every document read and where it went, losers included."""
+        paths = list(stamps)
+        batches = _batches(stamps)
+        for number, batch in enumerate(batches):
+            self._jobs.put((number, batch))
+        for _ in self._processes:
+            self._jobs.put(None)
+        placed: list[tuple[KnownDocument, Copy]] = []
+        for path, (result, documents) in zip(progress(paths), self._in_order(batches), strict=True):
+            for doc, _copy in documents:
+                doc.load = gathered.reread
+            if not isinstance(result, SourceError):
+                result = replace(result, documents=[doc for doc, _copy in documents])
+            gathered.add_read(path, stamps[path], result, None)
+            placed += documents
+        return placed
+
+    def _in_order(self, batches: list[list[str]]) -> Iterator[tuple]:
+        for number in range(len(batches)):
+            (results,) = self._wait_for("read", number)
+            yield from results
+
+    def counts(self, losers: list[Copy]) -> AreaCounts:
+        """What the labelled pages the workers wrote teach, but the ``losers``: each worker
+        drops its losers first."""
+        for worker, orders in enumerate(self._orders):
+            orders.put([copy for copy in losers if copy.worker == worker])
+        tally = CountsTally()
+        for worker in range(len(self._processes)):
+            (part,) = self._wait_for("counted", worker)
+            tally.add_counts(part)
+        return tally.counts()
+
+    def finish(self, model: AreaModel | None) -> dict[str, Guess]:
+        """Have the workers guess their waiting pages' areas with ``model``, write them and
+        close their segments; the guesses, by document id."""
+        for orders in self._orders:
+            orders.put(model)
+        guesses: dict[str, Guess] = {}
+        for worker in range(len(self._processes)):
+            worker_guesses, segments = self._wait_for("finished", worker)
+            guesses.update(worker_guesses)
+            self._segments.append(segments)
+            self._finished.add(worker)
+        return guesses
+
+    def commit(self, documents: list[Document], losers: list[Copy]) -> None:
+        """One new table of contents: the workers' segments (losers deleted) and one for
+        ``documents``, in place of every segment the index had."""
+        writer = lean_writer(self.ix, self.settings.limitmb)
+        try:
+            for doc in documents:
+                writer.add_document(**document_fields(doc))
+            for copy in losers:
+                if copy.segment != WAITING:
+                    self._segments[copy.worker][copy.segment].delete_document(copy.number)
+            segments = [segment for written in self._segments for segment in written]
+            if writer.doc_count():
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(segments)
+        except BaseException:
+            writer._cleanup_on_error()
+            raise
+        writer._finish()
+        for process in self._processes:
+            process.join(timeout=LIVENESS_SECONDS)
+
+    def _wait_for(self, kind: str, key: int) -> tuple:
+        while (kind, key) not in self._arrived:
+            try:
+                message = self._results.get(timeout=LIVENESS_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if message[0] == "failed":
+                raise message[2]
+            self._arrived[message[0], message[1]] = message[2:]
+        return self._arrived.pop((kind, key))
+
+    def _check_alive(self) -> None:
+        for worker, process in enumerate(self._processes):
+            if worker not in self._finished and process.exitcode is not None:
+                raise IndexWriteError(
+                    f"a reindex worker process ended (exit code {process.exitcode}); "
+                    "the index is unchanged"
+                )
+
+    def _stop(self) -> None:
+        for waiting in (self._jobs, *self._orders):
+            waiting.cancel_join_thread()  # what no worker will take must not block our exit
+        for process in self._processes:
+            process.terminate()
+        for process in self._processes:
+            process.join(timeout=10)
+        with suppress(Exception):
+            remove_uncommitted_files(self.ix)
+
+
+def _batches(stamps: dict[str, FileStamp | None]) -> list[list[str]]:
+    """The files in order, in runs of about BATCH_BYTES."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for path, stamp in stamps.items():
+        if size >= BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += stamp.size if stamp else 0
+    return [batch for batch in batches if batch]
+
+
+def work(worker: int, settings: BulkSettings, jobs, orders, results) -> None:
+    """A worker's whole life: read and write until the files run out, drop the losers and
+    count, then guess and write the waiting pages."""
+    try:
+        _Worker(worker, settings).run(jobs, orders, results)
+    except BaseException as error:
+        results.put(("failed", worker, _sendable(error)))
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """The error itself when it survives pickling (an OSError does), else its text."""
+    if isinstance(error, OSError | SourceError | IndexWriteError):
+        return error
+    return IndexWriteError(f"a reindex worker failed: {type(error).__name__}: {error}")
+
+
+class _Worker:
+    def __init__(self, worker: int, settings: BulkSettings):
+        self.worker = worker
+        self.settings = settings
+        storage = FileStorage(settings.index_dir, supports_mmap=False)
+        self.written = _Segments(FileIndex(storage, indexname=_DEF_INDEX_NAME), settings.limitmb)
+        self.tally = CountsTally()
+        # What was counted of each labelled page written, to take it back if it loses.
+        self.counted: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.waiting: list[Document | None] = []
+
+    def run(self, jobs, orders, results) -> None:
+        while (job := jobs.get()) is not None:
+            number, batch = job
+            results.put(("read", number, [self.read(path) for path in batch]))
+        self.drop(orders.get())
+        results.put(("counted", self.worker, self.tally.counts()))
+        guesses = self.guess(orders.get())
+        results.put(("finished", self.worker, guesses, self.written.finish()))
+
+    def read(self, path: str) -> tuple[ReadResult | SourceError, list]:
+        """One file read, its documents written or set aside; what the reindex compares
+        of each, and where it went (``KnownDocument`` records, sent without a loader)."""
+        settings = self.settings
+        result = read_one(Path(path), {}, settings.taxonomy, settings.max_file_bytes)
+        if isinstance(result, SourceError):
+            return result, []
+        return replace(result, documents=[]), [self.place(doc) for doc in result.documents]
+
+    def place(self, doc: Document) -> tuple[KnownDocument, Copy]:
+        if self.settings.infer_areas and not doc.areas:
+            copy = Copy(self.worker, WAITING, len(self.waiting))
+            self.waiting.append(doc)
+        else:
+            copy = Copy(self.worker, *self.written.add(doc))
+            if self.settings.infer_areas:
+                terms = tuple(set(page_words(doc)))
+                self.tally.add_terms(terms, doc.areas)
+                self.counted[copy.segment, copy.number] = (terms, doc.areas)
+        record = KnownDocument(
+            doc.id, doc.source, doc.content_hash, doc.areas, doc.title, doc.modified
+        )
+        return record, copy
+
+    def drop(self, losers: list[Copy]) -> None:
+        """Take back what was counted of the ``losers`` written; forget those waiting."""
+        for copy in losers:
+            if copy.segment == WAITING:
+                self.waiting[copy.number] = None
+            elif (copy.segment, copy.number) in self.counted:
+                terms, areas = self.counted[copy.segment, copy.number]
+                self.tally.add_terms(terms, areas, -1)
+        self.counted.clear()
+
+    def guess(self, model: AreaModel | None) -> dict[str, Guess]:
+        guesses = {}
+        for doc in self.waiting:
+            if doc is None or model is None:
+                continue
+            guess = guesses[doc.id] = guess_of(doc, model)
+            if guess.areas:
+                doc = replace(doc, areas_inferred=guess.areas, content_hash="")
+            self.written.add(doc)
+        return guesses
+
+
+class _Segments:
+    """A worker's documents written into segments: a new one whenever one is full."""
+
+    def __init__(self, ix: Index, limitmb: int):
+        self.ix = ix
+        self.limitmb = limitmb
+        self.done: list[Segment] = []
+        self.writer = lean_writer(ix, limitmb, locked=False)
+
+    def add(self, doc: Document) -> tuple[int, int]:
+        """Write ``doc``; its segment's place among the others, and its number there."""
+        place = (len(self.done), self.writer.docnum)
+        self.writer.add_document(**document_fields(doc))
+        if self.writer.is_full():
+            self.done.append(self.writer._finalize_segment())
+            self.writer = lean_writer(self.ix, self.limitmb, locked=False)
+        return place
+
+    def finish(self) -> list[Segment]:
+        last = finished_segment(self.writer)
+        return self.done + ([last] if last else [])
