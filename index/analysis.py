@@ -9,8 +9,8 @@ stored as its parts, so API names are found by any of their words.
 """
 
 import re
+from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Token
 from whoosh.analysis.analyzers import Analyzer
@@ -22,10 +22,19 @@ WORD_PATTERN = r"[\w\*]+(?:\.?[\w\*]+)*"
 MIN_WORD = 2
 
 
-@lru_cache(maxsize=100_000)
+# Stems of the words seen, the most common ones anyway: looked up for every word indexed.
+_STEMS: dict[str, str] = {}
+_STEMS_KEPT = 100_000
+
+
 def stem_word(word: str) -> str:
     """The stem the index stores for a lower-cased, accent-folded word."""
-    return stem(word)
+    found = _STEMS.get(word)
+    if found is None:
+        found = stem(word)
+        if len(_STEMS) < _STEMS_KEPT:
+            _STEMS[word] = found
+    return found
 
 
 class FoldedWords(Analyzer):
@@ -35,6 +44,8 @@ class FoldedWords(Analyzer):
 
     def __init__(self, pattern: str = WORD_PATTERN, stops: bool = True, stemmed: bool = True):
         self.expression = re.compile(pattern)
+        # Whether a word may hold a dot (and be indexed by its parts too).
+        self._dotted = "." in pattern
         self.stops = STOP_WORDS if stops else frozenset()
         self.min_word = MIN_WORD if stops else 0
         self.stemmed = stemmed
@@ -97,27 +108,37 @@ class FoldedWords(Analyzer):
         exactly what indexing (``mode="index"`` with positions) yields, gathered in one
         loop without a Token per word. Indexing is most of a reindex's writing time."""
         found: dict[str, list[int]] = {}
-        stops, min_word, stemmed = self.stops, self.min_word, self.stemmed
+        stops, min_word = self.stops, self.min_word
+        stem = _STEMS.get if self.stemmed else None
         ascii_only = value.isascii()
-        pieces = self._findall(value.lower() if ascii_only else value)
         pos = None
-        for number, piece in enumerate(pieces):
-            text = piece if ascii_only else piece.lower()
-            if not text.isascii():
-                text = text.translate(accent_map)
+        for number, text in enumerate(self._findall(value.lower() if ascii_only else value)):
+            if not ascii_only:
+                text = text.lower()
+                if not text.isascii():
+                    text = text.translate(accent_map)
             if len(text) < min_word or text in stops:
                 continue
             pos = number if pos is None else pos + 1
-            words = [text]
+            word = (stem(text) or stem_word(text)) if stem else text
+            places = found.get(word)
+            if places is None:
+                found[word] = [pos]
+            else:
+                places.append(pos)
             if "." in text:  # a dotted name is also found by its parts
-                words += [p for p in text.split(".") if len(p) >= min_word and p not in stops]
-            for word in words:
-                word = stem_word(word) if stemmed else word
-                if word in found:
-                    found[word].append(pos)
-                else:
-                    found[word] = [pos]
+                for part in text.split("."):
+                    if len(part) >= min_word and part not in stops:
+                        part = stem_word(part) if stem else part
+                        found.setdefault(part, []).append(pos)
         return found
+
+    def frequencies(self, value: str) -> dict[str, int]:
+        """Each word indexed for ``value`` and how often: ``positions`` counted, and for
+        plain words (no stop words, stems or dotted names) of ASCII text, counted in C."""
+        if value.isascii() and not (self.stops or self.stemmed or self._dotted):
+            return Counter(self._findall(value.lower()))
+        return {word: len(places) for word, places in self.positions(value).items()}
 
     def _findall(self, value: str) -> list[str]:
         if self.expression.groups:

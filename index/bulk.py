@@ -291,8 +291,8 @@ class _Worker:
             if doc is None or model is None:
                 continue
             guess = guesses[doc.id] = guess_of(doc, model)
-            if guess.areas:
-                doc = replace(doc, areas_inferred=guess.areas, content_hash="")
+            if guess.areas:  # its hash with the guess is worked out: not again
+                doc = replace(doc, areas_inferred=guess.areas, content_hash=guess.content_hash)
             self.written.add(doc)
         return guesses
 

@@ -44,12 +44,13 @@ class AnalysedText(TEXT):
         if kwargs or not isinstance(value, str) or not isinstance(analyzer, FoldedWords):
             return super().index(value, **kwargs)
         boost = fmt.field_boost
-        words = analyzer.positions(value).items()
         if type(fmt) is Positions:
             encode = fmt.encode
+            words = analyzer.positions(value).items()
             return [(w.encode(), len(p), len(p) * boost, encode(p)) for w, p in words]
         if type(fmt) is Frequency:
-            return [(w.encode(), len(p), len(p) * boost, pack_uint(len(p))) for w, p in words]
+            counts = analyzer.frequencies(value).items()
+            return [(w.encode(), n, n * boost, pack_uint(n)) for w, n in counts]
         return super().index(value, **kwargs)
 
 

@@ -16,13 +16,22 @@ writes the postings, and the postings writer's block buffer is filled here direc
 
 from array import array
 from collections.abc import Callable, Iterator
+from pickle import dumps
 
 import numpy as np
 from whoosh.codec.base import Segment
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, _lenfield
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3TermInfo,
+    _lenfield,
+)
 from whoosh.index import Index
 from whoosh.reading import IndexReader
-from whoosh.util.numeric import byte_to_length
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 # A length byte of 0 is "no length", as Whoosh's own reader says.
@@ -169,23 +178,76 @@ def write_postings(
             fieldwriter.start_field(fieldname, schema[fieldname])
             length_of = _lengths_of(lengths, fieldname)
             current = fieldname
-        fieldwriter.start_term(btext)
         block = fieldwriter._postwriter
-        limit = block._blocklimit
-        for start in range(0, len(docnums), limit):
+        if len(docnums) <= block._blocklimit and not block._compression:
+            _write_one_block(fieldwriter, btext, docnums, weights, values, length_of)
+            continue
+        fieldwriter.start_term(btext)
+        for start in range(0, len(docnums), block._blocklimit):
             if start:
                 block._write_block()
-            end = start + limit
-            block._ids = array("I", docnums[start:end])
-            block._weights = array("f", weights[start:end])
-            block._values = [value for value in values[start:end] if value]
-            block._maxweight = max(0, *weights[start:end])
-            found = [n for docnum in docnums[start:end] if (n := length_of(docnum))]
-            block._minlength = min(found) if found else None
-            block._maxlength = max(found, default=0)
+            end = start + block._blocklimit
+            _fill_block(block, docnums[start:end], weights[start:end], values[start:end], length_of)
         fieldwriter.finish_term()
     if current is not None:
         fieldwriter.finish_field()
+
+
+def _fill_block(block, docnums: list[int], weights: list[float], values: list[bytes], length_of):
+    """The postings writer's block buffer holding these postings, with their statistics."""
+    block._ids = array("I", docnums)
+    block._weights = array("f", weights)
+    block._values = [value for value in values if value]
+    block._maxweight = max(0, *weights)
+    found = [n for docnum in docnums if (n := length_of(docnum))]
+    block._minlength = min(found) if found else None
+    block._maxlength = max(found, default=0)
+
+
+def _write_one_block(fieldwriter, btext: bytes, docnums, weights, values, length_of) -> None:
+    """A term whose postings fit in one uncompressed block, written as the postings writer
+    writes it (``start_term``, ``_write_block(last=True)``, ``finish_term``) but without
+    its steps for terms of many blocks: most terms are rare, and this is most of a commit."""
+    block = fieldwriter._postwriter
+    block._format = fieldwriter._format
+    _fill_block(block, docnums, weights, values, length_of)
+    data = dumps((tuple(_deltas(docnums)), block._mini_weights(), block._mini_values()), 2)
+    info = dumps(
+        (
+            len(docnums),
+            docnums[-1],
+            block._maxweight,
+            0,
+            length_to_byte(block._minlength),
+            length_to_byte(block._maxlength),
+        ),
+        2,
+    )
+    postfile = block._postfile
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    postfile.write_int(-(len(info) + len(data)))  # negative: the last block
+    postfile.write(info)
+    postfile.write(data)
+    terminfo = W3TermInfo(
+        sum(block._weights),
+        len(docnums),
+        block._minlength,
+        block._maxlength,
+        block._maxweight,
+        docnums[0],
+        docnums[-1],
+    )
+    terminfo.set_extent(start, postfile.tell() - start)
+    key = pack_ushort(fieldwriter._fieldid) + btext
+    fieldwriter._tindex.add(key, terminfo.to_bytes())
+
+
+def _deltas(numbers: list[int]) -> Iterator[int]:
+    previous = 0
+    for number in numbers:
+        yield number - previous
+        previous = number
 
 
 def _no_length(docnum: int) -> None:
