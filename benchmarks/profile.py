@@ -2,7 +2,7 @@
 
 Run after `python -m benchmarks.speed` for the same size (the search profile reuses that
 run's index): `python -m benchmarks.profile --size 10k`. Profiles a reindex from scratch,
-then one after 10 edited documents, then 300 requests; writes
+then one after 10 edited documents (both in one process), then 300 requests; writes
 var/bench/profile-<what>-<size>.html, .txt and .pyisession, and prints the time of the
 steps that matter, in total and per document or per request.
 """
@@ -20,6 +20,8 @@ from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
 from benchmarks.profile_steps import REINDEX_STEPS, SEARCH_STEPS
 from benchmarks.queries import corpus_texts, generate_queries, search_path
 from benchmarks.reindex_speed import ten_documents_edited, timed_reindex
+from index import reindex as reindex_module
+from index import scan as scan_module
 from web import create_app
 
 REQUESTS = 300
@@ -41,9 +43,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def profile_reindex(label: str) -> None:
+    """A reindex from scratch and one after 10 edits, all in this process: the profiler
+    sees only its own process, and worker processes (index/bulk.py, index/workers.py)
+    run the same reading and writing code."""
     corpus = build_corpus(label)
     index_dir = BENCH_DIR / f"work-{label}" / "profile-index"
     shutil.rmtree(index_dir, ignore_errors=True)
+    never = 10**12
+    scan_module.PARALLEL_FROM = never
+    reindex_module.PARALLEL_WRITE_FROM = reindex_module.BULK_FROM_FILES = never
     try:
         root = _profiled(f"reindex-{label}", lambda: timed_reindex(index_dir, [str(corpus)]))
         _print_steps(f"reindex from scratch, {label}", root, REINDEX_STEPS, SIZES[label], "doc")

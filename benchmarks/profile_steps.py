@@ -16,14 +16,16 @@ REINDEX_STEPS = [
     ("  article metadata (meta, JSON-LD, h1, time)", "index/html_page.py", "extract_article"),
     ("  content hash", "index/document.py", "_hash_of"),
     ("infer areas", "index/reindex.py", "infer"),
+    ("  words of a page", "index/inference.py", "page_words"),
     ("read back the indexed documents", "index/reindex.py", "indexed_documents"),
     ("write the index", "index/reindex.py", "_write"),
     ("  Document -> fields", "index/schema.py", "document_fields"),
+    ("  add_document (analysis, postings)", "whoosh/writing.py", "add_document"),
     ("  update_document (analysis, postings)", "whoosh/writing.py", "update_document"),
-    ("    text analysis (tokenise, fold, stem)", "whoosh/analysis/", None),
-    ("      stemming", "whoosh/lang/porter.py", None),
+    ("    words and positions", "index/analysis.py", "positions"),
     ("    stored fields and lengths", "whoosh/codec/whoosh3.py", "add_field"),
     ("  commit (merge, write segment)", "whoosh/writing.py", "commit"),
+    ("    postings, a block at a time", "index/segment_writer.py", "write_postings"),
     ("save the manifest", "index/manifest.py", "save_manifest"),
 ]
 SEARCH_STEPS = [

@@ -291,11 +291,11 @@ class Run:
         """Read and write every file on every core at once, and commit (index/bulk.py):
         when there are many files and nothing in the index to keep (a reindex from
         scratch, or ``full``). None, with nothing done, when that does not apply."""
-        files = source_paths(roots, self.taxonomy)
         cores = os.cpu_count() or 1
-        if not (self.full or ix.doc_count() == 0) or len(files) < BULK_FROM_FILES or cores < 2:
+        if cores < 2 or not (self.full or ix.doc_count() == 0):
             return None
-        if not workers_can_start():
+        files = source_paths(roots, self.taxonomy)
+        if len(files) < BULK_FROM_FILES or not workers_can_start():
             return None
         known = load_manifest(self.index_dir, ix.latest_generation())
         indexed = _indexed(ix, known, stored)
