@@ -85,12 +85,18 @@ class BulkWriter:
         self._arrived: dict[tuple[str, int], tuple] = {}
         self._finished: set[int] = set()
         self._segments: list[list[Segment]] = []
-        self._processes: list[BaseProcess] = [
-            start_worker(work, worker, settings, self._jobs, self._orders[worker], self._results)
-            for worker in range(workers)
-        ]
+        self._processes: list[BaseProcess] = []
 
     def __enter__(self) -> "BulkWriter":
+        try:
+            for worker, orders in enumerate(self._orders):
+                process = start_worker(
+                    work, worker, self.settings, self._jobs, orders, self._results
+                )
+                self._processes.append(process)
+        except BaseException:
+            self._stop()
+            raise
         return self
 
     def __exit__(self, kind, error, trace) -> None:
