@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 
@@ -48,8 +48,11 @@ class Document:
 
 
 def _hash_of(doc: Document) -> str:
-    data = asdict(doc)
-    for key in ("source", "content_hash"):
-        data.pop(key)
+    # The fields as ``asdict`` gives them (their values are strings, tuples of strings,
+    # dates or None, which it would only copy), without the copying.
+    data = {name: getattr(doc, name) for name in _HASHED_FIELDS}
     payload = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+_HASHED_FIELDS = tuple(f.name for f in fields(Document) if f.name not in ("source", "content_hash"))

@@ -130,16 +130,16 @@ def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> PageText:
     stack: list[object] = [root]
     while stack:
         node = stack.pop()
-        if node is _BLOCK_END:
+        if type(node) is NavigableString:  # not a comment, doctype or CDATA
+            if not _is_url_link_text(node):
+                parts.append(node)
+        elif node is _BLOCK_END:
             parts.append("\n")
         elif node is _HEADING_END:
             start, name = starts.pop()
             if not starts:  # a heading inside a heading is part of the outer one
                 text = " ".join(normalise_text("".join(parts[start:])).split("\n"))
                 headings.append((name, text))
-        elif isinstance(node, NavigableString):
-            if type(node) is NavigableString and not _is_url_link_text(node):
-                parts.append(str(node))  # not a comment, doctype or CDATA
         elif isinstance(node, Tag) and (node is root or not skip(node)):
             if node.name in _BLOCKS:
                 parts.append("\n")
@@ -157,7 +157,8 @@ def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> PageText:
 
 def _is_url_link_text(text: NavigableString) -> bool:
     """'http://CaptionBot.ai' as a link's text: an address, not words anyone searches."""
-    return text.parent is not None and text.parent.name == "a" and bool(_URL.match(text))
+    parent = text.parent
+    return parent is not None and parent.name == "a" and bool(_URL.match(text))
 
 
 def normalise_text(text: str) -> str:

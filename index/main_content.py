@@ -44,6 +44,8 @@ _FURNITURE_ID = re.compile(
     re.IGNORECASE,
 )
 _MAIN_CONTAINERS = frozenset({"html", "body", "article", "main"})
+# Inside these, an <aside> is content (a note, a pull quote), not a sidebar.
+_LANDMARKS = frozenset({"article", "main"})
 # The densest block keeps this share of the page's weight (text outside links minus link text).
 _DENSEST_SHARE = 0.9
 
@@ -147,26 +149,28 @@ def _densest(root: Tag, weights: dict[int, int]) -> Tag:
 def _weights(root: Tag, skip: Callable[[Tag, bool], bool]) -> dict[int, int]:
     """Each visible element's text outside links minus its text inside links, by id.
 
-    Skipped elements are left out (and weigh nothing); one iterative post-order walk.
+    Skipped elements are left out (and weigh nothing). One iterative walk weighs each
+    element's own strings; then, children before parents, each weight joins its parent's.
     """
     weights: dict[int, int] = {}
-    # (node, inside a link, inside a landmark, children done)
-    stack: list[tuple[Tag | NavigableString, bool, bool, bool]] = [(root, False, False, False)]
+    visited: list[Tag] = []
+    # (element, inside a link, inside a landmark)
+    stack: list[tuple[Tag, bool, bool]] = [(root, False, False)]
     while stack:
-        node, in_link, in_landmark, done = stack.pop()
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString and node.parent is not None:
-                size = len(node.strip())
-                weights[id(node.parent)] += -size if in_link else size
-        elif done:
-            if node is not root:
-                weights[id(node.parent)] += weights[id(node)]
-        elif node is root or not skip(node, in_landmark):
-            weights[id(node)] = 0
-            stack.append((node, in_link, in_landmark, True))
-            link = in_link or node.name == "a"
-            landmark = (
-                in_landmark or node.name in ("article", "main") or node.attrs.get("role") == "main"
-            )
-            stack.extend((child, link, landmark, False) for child in reversed(node.contents))
+        node, in_link, in_landmark = stack.pop()
+        visited.append(node)
+        link = in_link or node.name == "a"
+        landmark = (
+            in_landmark or node.name in ("article", "main") or node.attrs.get("role") == "main"
+        )
+        own = 0
+        for child in node.contents:
+            if type(child) is NavigableString:
+                size = len(child.strip())
+                own += -size if link else size
+            elif isinstance(child, Tag) and not skip(child, landmark):
+                stack.append((child, link, landmark))
+        weights[id(node)] = own
+    for node in reversed(visited[1:]):  # a child is visited after its parent
+        weights[id(node.parent)] += weights[id(node)]
     return weights
