@@ -47,10 +47,12 @@ def _text(markup: str) -> str:
 def generate_queries(texts: list[str], areas: list[str], count: int, seed: int = 5) -> list[Params]:
     """``count`` searches; each is the list of query-string parameters for /api/search."""
     rng = random.Random(seed)
+    # Each text's words in the order they come (not a set's), so that words as frequent
+    # as each other are listed, and so picked, the same way in every process.
     frequency = Counter(
         word
         for text in texts
-        for word in set(_WORD.findall(text.lower()))
+        for word in dict.fromkeys(_WORD.findall(text.lower()))
         if word not in STOP_WORDS
     )
     words = [word for word, _ in frequency.most_common(TOP_WORDS)]

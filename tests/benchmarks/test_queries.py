@@ -1,5 +1,9 @@
 """The benchmark's searches: the warm-up pass never repeats a timed search."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from benchmarks.queries import generate_queries, warm_up_queries
@@ -26,3 +30,23 @@ def test_warm_up_browsing_without_words_differs_from_the_timed_browsing(texts):
     browsing = [params for params in warm_up if "q" not in dict(params)]
     assert browsing
     assert not [params for params in browsing if params in timed]
+
+
+def test_the_searches_are_the_same_in_every_process(article_seed):
+    """String hashing differs between processes; the searches must not follow it."""
+    program = (
+        "import sys; from pathlib import Path; from benchmarks.queries import generate_queries;"
+        "texts = Path(sys.argv[1]).read_text('utf-8').split('\\n\\n');"
+        f"print(generate_queries(texts, {AREAS!r}, 100))"
+    )
+    printed = {
+        subprocess.run(
+            [sys.executable, "-c", program, str(article_seed)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(printed) == 1
