@@ -38,6 +38,7 @@ _PLAIN_LETTER = {
     chr(code): plain for code, plain in accent_map.items() if len(plain) == 1 and code > 127
 }
 _ACCENTED = frozenset(_PLAIN_LETTER)
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 class WordForms:
@@ -122,12 +123,13 @@ class Marker:
 def fold_accents(text: str) -> str:
     """``text`` with each accented letter replaced by its plain one, as the index folds it.
 
-    Only the accented letters present are replaced, each in one pass: much faster than
-    ``str.translate``, which looks every character of a non-ASCII text up in a dict.
+    Only the accented letters present (found among the text's few non-ASCII characters)
+    are replaced, each in one pass: much faster than ``str.translate``, which looks every
+    character of a non-ASCII text up in a dict.
     """
     if text.isascii():
         return text
-    for letter in _ACCENTED.intersection(text):
+    for letter in _ACCENTED.intersection(_ASCII_RUNS.sub("", text)):
         text = text.replace(letter, _PLAIN_LETTER[letter])
     return text
 
