@@ -104,8 +104,8 @@ class Generation:
             parts = [
                 self.cache.get(
                     ("recency", reader.segment().segment_id()),
-                    lambda r=reader: (np.fromiter(r.column_reader("recency"), dtype=np.int64),),
-                )[0]
+                    lambda r=reader: np.fromiter(r.column_reader("recency"), dtype=np.int64),
+                )
                 for reader, _offset in self.searcher.reader().leaf_readers()
             ]
             self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

@@ -1,58 +1,132 @@
 """Whole posting lists and field lengths read from a Whoosh segment into NumPy arrays.
 
 Whoosh hands postings out one document at a time; scoring every match that way costs a
-Python step per document. whoosh3 3.54.0 (pinned exactly in pyproject.toml) keeps each
-posting list in blocks that already hold the block's document numbers and weights, and each
-field's lengths in one byte column, so both are read here block by block or column by
-column. This is the one module that relies on those internals; anything unexpected falls
-back to Whoosh's public, per-document interface.
+Python step per document. whoosh3 3.54.0 (pinned exactly in pyproject.toml) writes each
+term's postings as one run in the segment's postings file: a tag, then blocks of up to
+128 postings, each its length (negative for the last), a pickled header (count, last id,
+best weight, compression, shortest and longest length) and pickled, maybe compressed,
+data (id gaps, weights, values such as positions). Here a term's run is read from the
+file in one piece and its blocks decoded at once; where each block starts is kept, so
+that positions for a few documents are read from just their blocks. Field lengths are one
+byte column per field. This is the one module that relies on those internals; anything
+unexpected falls back to Whoosh's public, per-document interface.
 """
 
+import io
+import pickle
+import zlib
 from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.reading import IndexReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 # Decoded lengths for each of the 256 length bytes Whoosh stores.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.empty(0, dtype=np.float32)
+_EMPTY_STARTS = np.empty(0, dtype=np.int64)
 
 
-def term_postings(reader: IndexReader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of ``text`` in ``field`` in one segment, deletions included.
+@dataclass(frozen=True)
+class TermPostings:
+    """One term's postings in one segment, deleted documents included (callers mask them
+    out, so this can be kept for as long as the segment lives).
 
-    Deleted documents are left in: callers mask them out, which lets these arrays be
-    cached for as long as the segment lives.
+    ``block_starts`` says where each block starts in the postings file, then where the
+    run ends; ``block_last_ids`` the last document of each. Both are empty when the
+    postings were read through Whoosh's interface.
     """
-    if (field, text) not in reader:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    matcher = _raw_matcher(reader, field, text)
-    if isinstance(matcher, W3LeafMatcher):
-        return _read_blocks(matcher)
-    return _read_one_by_one(matcher)
+
+    ids: np.ndarray
+    weights: np.ndarray
+    block_last_ids: np.ndarray
+    block_starts: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.ids, self.weights, self.block_last_ids, self.block_starts)
+        return sum(array.nbytes for array in arrays)
 
 
-def _raw_matcher(reader: IndexReader, field: str, text: bytes):
+NO_POSTINGS = TermPostings(_EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS, _EMPTY_STARTS)
+
+
+def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
+    """The postings of ``text`` in ``field`` in one segment."""
     terms = getattr(reader, "_terms", None)
     if terms is None:
-        return reader.postings(field, text)
-    return terms.matcher(field, text, reader.schema[field].format, scorer=None)
+        return _read_one_by_one(reader, field, text)
+    try:
+        info = terms.term_info(field, text)
+    except TermNotFound:
+        return NO_POSTINGS
+    if info.is_inlined():
+        return _read_one_by_one(reader, field, text)
+    start, length = info.extent()
+    # (whoosh3 reads the length back as a 1-tuple)
+    length = length[0] if isinstance(length, tuple) else length
+    run = terms._postfile.get(start, length)
+    if not run.startswith(WHOOSH3_HEADER_MAGIC):
+        return _read_one_by_one(reader, field, text)
+    return _decoded(run, start)
 
 
-def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int32))
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
-        matcher._next_block()
-    if not ids:
-        return _EMPTY_IDS, _EMPTY_WEIGHTS
-    return np.concatenate(ids), _compact(np.concatenate(weights))
+def _decoded(run: bytes, start: int) -> TermPostings:
+    gaps: list[int] = []
+    weights: list[float] = []
+    counts, last_ids, starts = [], [], []
+    for at, header, data in _blocks(run):
+        count, last_id, _best, compressed, _shortest, _longest = header
+        block_gaps, block_weights, _values = _unpickled(data, compressed)
+        gaps.extend(block_gaps)
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        counts.append(count)
+        last_ids.append(last_id)
+        starts.append(start + at)
+    if not gaps:
+        return NO_POSTINGS
+    # Each block's ids are gaps from 0: a running sum, restarted at each block.
+    sums = np.cumsum(np.array(gaps, dtype=np.int64))
+    block_firsts = np.cumsum(counts) - counts
+    restarts = np.concatenate([[0], sums[block_firsts[1:] - 1]])
+    ids = (sums - np.repeat(restarts, counts)).astype(np.int32)
+    return TermPostings(
+        ids=ids,
+        weights=_compact(np.array(weights, dtype=np.float32)),
+        block_last_ids=np.array(last_ids, dtype=np.int32),
+        block_starts=np.array([*starts, start + len(run)], dtype=np.int64),
+    )
+
+
+def _blocks(
+    run: bytes, at: int = len(WHOOSH3_HEADER_MAGIC)
+) -> Iterator[tuple[int, tuple, memoryview]]:
+    """(where in ``run`` it starts, header, data) of each block from ``at`` on."""
+    stream = io.BytesIO(run)
+    view = memoryview(run)
+    while at < len(run):
+        length = int.from_bytes(view[at : at + 4], "big", signed=True)
+        end = at + 4 + abs(length)
+        stream.seek(at + 4)
+        header = pickle.load(stream)
+        yield at, header, view[stream.tell() : end]
+        if length < 0:
+            return
+        at = end
+
+
+def _unpickled(data: memoryview, compressed: int) -> tuple:
+    return pickle.loads(zlib.decompress(data) if compressed else data)
 
 
 def _compact(weights: np.ndarray) -> np.ndarray:
@@ -63,41 +137,52 @@ def _compact(weights: np.ndarray) -> np.ndarray:
     return weights
 
 
-def _read_one_by_one(matcher) -> tuple[np.ndarray, np.ndarray]:
+def _read_one_by_one(reader: IndexReader, field: str, text: bytes) -> TermPostings:
+    if (field, text) not in reader:
+        return NO_POSTINGS
+    matcher = reader.postings(field, text)
     ids, weights = [], []
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    return np.array(ids, dtype=np.int32), _compact(np.array(weights, dtype=np.float32))
+    ids_found = np.array(ids, dtype=np.int32)
+    weights_found = _compact(np.array(weights, dtype=np.float32))
+    return TermPostings(ids_found, weights_found, _EMPTY_IDS, _EMPTY_STARTS)
 
 
 def term_positions(
-    reader: IndexReader, field: str, text: bytes, docnums: list[int]
+    reader: IndexReader, field: str, text: bytes, postings: TermPostings, docnums: list[int]
 ) -> dict[int, list[int]]:
     """Where ``text`` stands in ``field`` of each of ``docnums`` (sorted, segment-local) that
-    holds it. Blocks are skipped by their largest id and searched by bisection, so a few
-    documents cost a few lookups however long the posting list is."""
-    if (field, text) not in reader:
-        return {}
-    matcher = _raw_matcher(reader, field, text)
-    if not isinstance(matcher, W3LeafMatcher):
-        return _positions_one_by_one(matcher, docnums)
+    holds it, reading only the blocks of ``postings`` (the term's) that hold them."""
+    if not len(postings.block_starts):
+        return _positions_one_by_one(reader, field, text, docnums)
+    postfile = reader._terms._postfile
+    decode = reader.schema[field].format.decode_as
+    blocks = np.searchsorted(postings.block_last_ids, docnums).tolist()
     found = {}
-    for docnum in docnums:
-        if matcher.is_active() and docnum > matcher.block_max_id():
-            matcher._skip_to_block(lambda target=docnum: target > matcher.block_max_id())
-        if not matcher.is_active():
+    for block in sorted(set(blocks)):
+        if block >= len(postings.block_last_ids):
             break
-        if matcher._ids is None:
-            matcher._read_ids()
-        matcher._i = bisect_left(matcher._ids, docnum, matcher._i)
-        if matcher._ids[matcher._i] == docnum:
-            found[docnum] = matcher.value_as("positions")
+        start, end = postings.block_starts[block : block + 2].tolist()
+        _at, header, data = next(_blocks(postfile.get(start, end - start), at=0))
+        gaps, _weights, values = _unpickled(data, header[3])
+        ids = list(accumulate(gaps))
+        for docnum, in_block in zip(docnums, blocks, strict=True):
+            if in_block == block:
+                i = bisect_left(ids, docnum)
+                if i < len(ids) and ids[i] == docnum:
+                    found[docnum] = decode("positions", values[i])
     return found
 
 
-def _positions_one_by_one(matcher, docnums: list[int]) -> dict[int, list[int]]:
+def _positions_one_by_one(
+    reader: IndexReader, field: str, text: bytes, docnums: list[int]
+) -> dict[int, list[int]]:
+    if (field, text) not in reader:
+        return {}
+    matcher = reader.postings(field, text)
     found = {}
     for docnum in docnums:
         if matcher.is_active() and matcher.id() < docnum:

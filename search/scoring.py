@@ -21,10 +21,11 @@ from threading import Lock
 
 import numpy as np
 from whoosh import query as q
+from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search.postings import field_lengths, term_positions, term_postings
+from search.postings import TermPostings, field_lengths, term_positions, term_postings
 
 CACHE_BYTES = 48 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
@@ -35,15 +36,16 @@ COVERAGE_POWER = 2.0
 
 
 class SegmentCache:
-    """A bounded LRU of arrays read from segments, keyed by segment id and what was read."""
+    """A bounded LRU of what was read from segments (arrays, or records of arrays with their
+    ``nbytes``), keyed by segment id and what was read."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self._entries: OrderedDict[tuple, np.ndarray | TermPostings] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
 
-    def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
+    def get(self, key: tuple, read):
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -52,10 +54,10 @@ class SegmentCache:
         value = read()
         with self._lock:
             self._entries[key] = value
-            self._bytes += sum(array.nbytes for array in value)
+            self._bytes += value.nbytes
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _, evicted = self._entries.popitem(last=False)
-                self._bytes -= sum(array.nbytes for array in evicted)
+                self._bytes -= evicted.nbytes
         return value
 
 
@@ -102,14 +104,14 @@ class Scorer:
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
         ids, weights = [], []
         for reader, offset in self.leaves:
-            segment = reader.segment()
-            key = ("postings", segment.segment_id(), field, btext)
-            seg_ids, seg_weights = self._cache.get(
-                key, lambda r=reader: term_postings(r, field, btext)
-            )
-            ids.append(seg_ids.astype(np.int64) + offset)
-            weights.append(seg_weights)
+            found = self.segment_postings(reader, field, btext)
+            ids.append(found.ids.astype(np.int64) + offset)
+            weights.append(found.weights)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
+        key = ("postings", reader.segment().segment_id(), field, btext)
+        return self._cache.get(key, lambda: term_postings(reader, field, btext))
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:
         mask = self.none()
@@ -121,8 +123,8 @@ class Scorer:
             parts = [
                 self._cache.get(
                     ("lengths", reader.segment().segment_id(), field),
-                    lambda r=reader: (field_lengths(r, field),),
-                )[0]
+                    lambda r=reader: field_lengths(r, field),
+                )
                 for reader, _offset in self.leaves
             ]
             self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float32)
@@ -276,14 +278,17 @@ def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) ->
     candidates, not every document the words share.
     """
     mask = scorer.none()
-    field = scorer.searcher.schema[node.fieldname]
-    words = [field.to_bytes(word) for word in node.words]
+    name = node.fieldname
+    words = [scorer.searcher.schema[name].to_bytes(word) for word in node.words]
     for reader, offset in scorer.leaves:
         end = offset + reader.doc_count_all()
         local = (np.flatnonzero(candidates[offset:end])).tolist()
         if not local:
             continue
-        positions = [term_positions(reader, node.fieldname, word, local) for word in words]
+        positions = [
+            term_positions(reader, name, word, scorer.segment_postings(reader, name, word), local)
+            for word in words
+        ]
         for docnum in local:
             if all(docnum in found for found in positions):
                 in_order = _in_order([found[docnum] for found in positions], node.slop)
