@@ -16,7 +16,6 @@ def create_app(config: dict | None = None) -> Flask:
     ``RESPONSE_CACHE`` (RESEARCH_SEARCH_RESPONSE_CACHE, default 1024) how many answers
     each worker remembers per state of the index (0: none)."""
     app = Flask(__name__)
-    app.json.sort_keys = False
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("RESEARCH_SEARCH_INDEX", "var/index"),
         TAXONOMY=os.environ.get("RESEARCH_SEARCH_TAXONOMY") or None,
@@ -32,8 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
         responses_kept=app.config["RESPONSE_CACHE"],
     )
 
-    from web import cli, errors, headers, views
+    from web import cli, errors, headers, json_provider, views
 
+    json_provider.init_app(app)
     app.register_blueprint(views.blueprint)
     errors.init_app(app)
     headers.init_app(app)
