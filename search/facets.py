@@ -128,7 +128,7 @@ def facet_column(searcher: Searcher, fields: tuple[str, ...], cache: SegmentColu
     if len(fields) > 1:  # a value given and inferred for one document counts once
         pairs = np.unique(all_docs * max(len(ids), 1) + all_values)
         all_docs, all_values = pairs // max(len(ids), 1), (pairs % max(len(ids), 1))
-    return FacetColumn(tuple(ids), all_docs, all_values.astype(np.int32))
+    return FacetColumn(tuple(ids), all_docs.astype(np.int32), all_values.astype(np.int32))
 
 
 def selection_masks(

@@ -23,7 +23,7 @@ from itertools import accumulate
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.reading import IndexReader, TermNotFound
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # Decoded lengths for each of the 256 length bytes Whoosh stores.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -194,13 +194,18 @@ def _positions_one_by_one(
     return found
 
 
-def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
-    """The length of ``field`` in each document of one segment, as Whoosh scores with it."""
+def field_length_codes(reader: IndexReader, field: str) -> np.ndarray:
+    """The length of ``field`` in each document of one segment as the byte Whoosh stores
+    (a quarter of the memory of the lengths themselves; see ``lengths_of_codes``)."""
     count = reader.doc_count_all()
     perdoc = getattr(reader, "_perdoc", None)
     column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc else None
     if column is None:
         lengths = [reader.doc_field_length(n, field) or 0 for n in range(count)]
-        return np.array(lengths, dtype=np.float32)
-    codes = np.frombuffer(bytes(column.load()), dtype=np.uint8, count=count)
+        return np.array([length_to_byte(length) for length in lengths], dtype=np.uint8)
+    return np.frombuffer(bytes(column.load()), dtype=np.uint8, count=count)
+
+
+def lengths_of_codes(codes: np.ndarray) -> np.ndarray:
+    """Field lengths as Whoosh scores with them, from their stored bytes."""
     return _LENGTH_OF_BYTE[codes]

@@ -25,7 +25,13 @@ from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search.postings import TermPostings, field_lengths, term_positions, term_postings
+from search.postings import (
+    TermPostings,
+    field_length_codes,
+    lengths_of_codes,
+    term_positions,
+    term_postings,
+)
 
 CACHE_BYTES = 48 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
@@ -77,7 +83,7 @@ class Scorer:
         self.size = searcher.doc_count_all()
         self._cache = cache
         self.leaves = searcher.reader().leaf_readers()
-        self._lengths: dict[str, np.ndarray] = {}
+        self._length_codes: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
         self.live = self._live()
@@ -118,17 +124,18 @@ class Scorer:
         mask[self.postings(field, text)[0]] = True
         return mask & self.live
 
-    def lengths(self, field: str) -> np.ndarray:
-        if field not in self._lengths:
+    def lengths_of(self, field: str, ids: np.ndarray) -> np.ndarray:
+        """The length of ``field`` in each of the documents ``ids``, as Whoosh scores."""
+        if field not in self._length_codes:
             parts = [
                 self._cache.get(
                     ("lengths", reader.segment().segment_id(), field),
-                    lambda r=reader: field_lengths(r, field),
+                    lambda r=reader: field_length_codes(r, field),
                 )
                 for reader, _offset in self.leaves
             ]
-            self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float32)
-        return self._lengths[field]
+            self._length_codes[field] = np.concatenate(parts) if parts else np.empty(0, np.uint8)
+        return lengths_of_codes(self._length_codes[field][ids])
 
     def matches(self, query: q.Query, within: np.ndarray | None = None) -> Matches:
         """The documents ``query`` matches, scored. With ``within``, phrases are only checked
@@ -162,7 +169,7 @@ class Scorer:
         found = np.zeros(self.size)
         if len(ids):
             average = self.searcher.avg_field_length(term.fieldname) or 1
-            relative = self.lengths(term.fieldname)[ids] / average
+            relative = self.lengths_of(term.fieldname, ids) / average
             found[ids] = term.boost * weights / ((1 - B) + B * relative)
         return found
 
@@ -181,7 +188,7 @@ class Scorer:
         b = self._bm25._field_B.get(field, self._bm25.B)
         k1 = self._bm25.K1
         tf = weights.astype(np.float64)
-        norm = k1 * ((1 - b) + b * self.lengths(field)[ids] / average)
+        norm = k1 * ((1 - b) + b * self.lengths_of(field, ids) / average)
         scores[ids] = idf * (tf * (k1 + 1)) / (tf + norm) * boost
         return Matches(mask, scores)
 
