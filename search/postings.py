@@ -32,7 +32,7 @@ _EMPTY_WEIGHTS = np.empty(0, dtype=np.float32)
 _EMPTY_STARTS = np.empty(0, dtype=np.int64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermPostings:
     """One term's postings in one segment, deleted documents included (callers mask them
     out, so this can be kept for as long as the segment lives).

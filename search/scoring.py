@@ -15,6 +15,7 @@ tests/search/test_scoring.py checks against Whoosh. Phrases are matched from pos
 score as their words do in that field.
 """
 
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -41,9 +42,15 @@ B = 0.75
 COVERAGE_POWER = 2.0
 
 
+# What an entry holds besides its arrays' data (array headers, the record, its key, the
+# dict's node): about 500 bytes by tracemalloc, most of the memory of a small posting list.
+ENTRY_BYTES = 512
+
+
 class SegmentCache:
     """A bounded LRU of what was read from segments (arrays, or records of arrays with their
-    ``nbytes``), keyed by segment id and what was read."""
+    ``nbytes``), keyed by segment id and what was read; ``max_bytes`` bounds what the
+    entries take in all, not only their arrays' data."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES):
         self.max_bytes = max_bytes
@@ -59,11 +66,12 @@ class SegmentCache:
                 return found
         value = read()
         with self._lock:
-            self._entries[key] = value
-            self._bytes += value.nbytes
+            if key not in self._entries:  # (another thread may have read it meanwhile)
+                self._entries[key] = value
+                self._bytes += value.nbytes + ENTRY_BYTES
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _, evicted = self._entries.popitem(last=False)
-                self._bytes -= evicted.nbytes
+                self._bytes -= evicted.nbytes + ENTRY_BYTES
         return value
 
 
@@ -116,7 +124,8 @@ class Scorer:
         return np.concatenate(ids), np.concatenate(weights)
 
     def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
-        key = ("postings", reader.segment().segment_id(), field, btext)
+        # (the segment's id interned: thousands of keys share it)
+        key = ("postings", sys.intern(reader.segment().segment_id()), field, btext)
         return self._cache.get(key, lambda: term_postings(reader, field, btext))
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:

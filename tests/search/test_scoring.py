@@ -3,12 +3,13 @@ scores for single-field terms and the ranking lifts."""
 
 import math
 
+import numpy as np
 import pytest
 from whoosh.index import open_dir
 
 from search import matching  # noqa: F401  (the same Whoosh fixes the engine runs with)
 from search.query import parse_query
-from search.scoring import K1, B, Scorer, SegmentCache, bm25f, field_group, top
+from search.scoring import ENTRY_BYTES, K1, B, Scorer, SegmentCache, bm25f, field_group, top
 from search.synonyms import load_synonyms
 
 QUERIES = [
@@ -113,3 +114,20 @@ def test_top_breaks_ties_by_document_number(scorer):
     allowed[[3, 5, 7, 9]] = True
     assert top(scores, allowed, 2).tolist() == [5, 7]
     assert top(scores, allowed, 10).tolist() == [5, 7, 9, 3]
+
+
+def test_the_cache_bound_counts_each_entry_not_only_its_data():
+    cache = SegmentCache(max_bytes=10 * (ENTRY_BYTES + 8))  # ten 1-float arrays
+    reads = []
+
+    def read():
+        reads.append(1)
+        return np.zeros(1)
+
+    for number in range(25):
+        cache.get(("lengths", "segment", str(number)), read)
+    for number in range(15, 25):
+        cache.get(("lengths", "segment", str(number)), read)
+    assert len(reads) == 25  # the last ten are still kept
+    cache.get(("lengths", "segment", "0"), read)
+    assert len(reads) == 26
