@@ -77,35 +77,32 @@ def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
 
 
 def _decoded(run: bytes, start: int) -> TermPostings:
-    gaps: list[int] = []
-    weights: list[float] = []
-    counts, last_ids, starts = [], [], []
+    # Each block becomes arrays at once: a long list's Python ints never pile up.
+    ids, weights, last_ids, starts = [], [], [], []
     for at, header, data in _blocks(run):
         count, last_id, _best, compressed, _shortest, _longest = header
-        block_gaps, block_weights, _values = _unpickled(data, compressed)
-        gaps.extend(block_gaps)
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
-        else:
-            weights.extend(block_weights)
-        counts.append(count)
+        gaps, block_weights, _values = _unpickled(data, compressed)
+        ids.append(np.cumsum(np.array(gaps, dtype=np.int32)))  # (gaps start from 0)
+        weights.append(_block_weights(block_weights, count))
         last_ids.append(last_id)
         starts.append(start + at)
-    if not gaps:
+    if not ids:
         return NO_POSTINGS
-    # Each block's ids are gaps from 0: a running sum, restarted at each block.
-    sums = np.cumsum(np.array(gaps, dtype=np.int64))
-    block_firsts = np.cumsum(counts) - counts
-    restarts = np.concatenate([[0], sums[block_firsts[1:] - 1]])
-    ids = (sums - np.repeat(restarts, counts)).astype(np.int32)
     return TermPostings(
-        ids=ids,
-        weights=_compact(np.array(weights, dtype=np.float32)),
+        ids=np.concatenate(ids),
+        weights=_compact(np.concatenate(weights)),
         block_last_ids=np.array(last_ids, dtype=np.int32),
         block_starts=np.array([*starts, start + len(run)], dtype=np.int64),
     )
+
+
+def _block_weights(weights: tuple | float | None, count: int) -> np.ndarray:
+    """A block's weights as whoosh3 stores them: all 1 (None), all the same, or each."""
+    if weights is None:
+        return np.ones(count, dtype=np.float32)
+    if isinstance(weights, float):
+        return np.full(count, weights, dtype=np.float32)
+    return np.array(weights, dtype=np.float32)
 
 
 def _blocks(
