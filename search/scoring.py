@@ -171,16 +171,16 @@ class Scorer:
         shares = coverage / len(found)
         return Matches(mask & self.live, scores * shares**COVERAGE_POWER)
 
-    def weighted_frequencies(self, term: q.Term) -> np.ndarray:
-        """BM25F's input for one field: the term's frequency in each document, divided by
-        the field's relative length and multiplied by the term's (field's) weight."""
+    def weighted_frequencies(self, term: q.Term) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F's input for one field: the documents holding the term, and its frequency in
+        each, divided by the field's relative length and multiplied by the term's (field's)
+        weight."""
         ids, weights = self.postings(term.fieldname, term.text)
-        found = np.zeros(self.size)
-        if len(ids):
-            average = self.searcher.avg_field_length(term.fieldname) or 1
-            relative = self.lengths_of(term.fieldname, ids) / average
-            found[ids] = term.boost * weights / ((1 - B) + B * relative)
-        return found
+        if not len(ids):
+            return ids, np.empty(0)
+        average = self.searcher.avg_field_length(term.fieldname) or 1
+        relative = self.lengths_of(term.fieldname, ids) / average
+        return ids, term.boost * weights / ((1 - B) + B * relative)
 
     def term_scores(self, field: str, text: str, boost: float) -> Matches:
         ids, weights = self.postings(field, text)
@@ -216,7 +216,10 @@ def field_group(node: q.Query) -> list[q.Term] | None:
 
 def bm25f(scorer: Scorer, terms: list[q.Term], boost: float) -> Matches:
     """One word over several weighted fields, saturated once (see the module docstring)."""
-    combined = sum((scorer.weighted_frequencies(term) for term in terms), np.zeros(scorer.size))
+    combined = np.zeros(scorer.size)
+    for term in terms:
+        ids, frequencies = scorer.weighted_frequencies(term)
+        combined[ids] += frequencies  # (a term's documents are distinct)
     mask = (combined > 0) & scorer.live
     count, having = int(scorer.live.sum()), int(mask.sum())
     idf = np.log(1 + (count - having + 0.5) / (having + 0.5))
