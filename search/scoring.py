@@ -17,6 +17,7 @@ score as their words do in that field.
 
 import sys
 from collections import OrderedDict
+from copy import copy
 from dataclasses import dataclass
 from threading import Lock
 
@@ -84,7 +85,12 @@ class Matches:
 
 
 class Scorer:
-    """Masks and BM25F scores over the documents of one searcher (one committed state)."""
+    """Masks and BM25F scores over the documents of one searcher (one committed state).
+
+    A part of it (``part``) scores a few given documents only, its arrays as long as
+    those: re-ranking the best hundred results then costs what they do, not what every
+    document does.
+    """
 
     def __init__(self, searcher: Searcher, cache: SegmentCache):
         self.searcher = searcher
@@ -95,6 +101,19 @@ class Scorer:
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
         self.live = self._live()
+        # The documents a part scores (sorted), and the scorer of them all.
+        self.docs: np.ndarray | None = None
+        self.whole = self
+
+    def part(self, docs: np.ndarray) -> "Scorer":
+        """This scorer over ``docs`` (sorted document numbers) only."""
+        part = copy(self)
+        part.docs, part.size, part.live = docs, len(docs), self.live[docs]
+        return part
+
+    def docnums(self, indices: np.ndarray) -> np.ndarray:
+        """The document numbers at ``indices`` of this scorer's arrays."""
+        return indices if self.docs is None else self.docs[indices]
 
     def _live(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
@@ -112,7 +131,7 @@ class Scorer:
         return mask
 
     def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Global document numbers and weights of a term, over every segment."""
+        """Document numbers (in a part, indices of its documents) and weights of a term."""
         if field not in self.searcher.schema:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
@@ -121,7 +140,12 @@ class Scorer:
             found = self.segment_postings(reader, field, btext)
             ids.append(found.ids.astype(np.int64) + offset)
             weights.append(found.weights)
-        return np.concatenate(ids), np.concatenate(weights)
+        all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
+        if self.docs is None:
+            return all_ids, all_weights
+        at = np.minimum(np.searchsorted(all_ids, self.docs), max(len(all_ids) - 1, 0))
+        held = np.flatnonzero(all_ids[at] == self.docs) if len(all_ids) else at[:0]
+        return held, all_weights[at[held]]
 
     def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
         # (the segment's id interned: thousands of keys share it)
@@ -135,6 +159,7 @@ class Scorer:
 
     def lengths_of(self, field: str, ids: np.ndarray) -> np.ndarray:
         """The length of ``field`` in each of the documents ``ids``, as Whoosh scores."""
+        ids = self.docnums(ids)
         if field not in self._length_codes:
             parts = [
                 self._cache.get(
@@ -216,6 +241,8 @@ def field_group(node: q.Query) -> list[q.Term] | None:
 
 def bm25f(scorer: Scorer, terms: list[q.Term], boost: float) -> Matches:
     """One word over several weighted fields, saturated once (see the module docstring)."""
+    if scorer.docs is not None:  # its weight depends on how many documents have the word
+        return _in_part(scorer, bm25f(scorer.whole, terms, boost))
     combined = np.zeros(scorer.size)
     for term in terms:
         ids, frequencies = scorer.weighted_frequencies(term)
@@ -248,7 +275,7 @@ def evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None = None) ->
         return Matches(scorer.live.copy(), np.full(scorer.size, node.boost))
     if node is q.NullQuery or kind is type(q.NullQuery):
         return Matches(scorer.none(), np.zeros(scorer.size))
-    return _by_whoosh(scorer, node, scorer.of_docnums(scorer.searcher.docs_for_query(node)))
+    return _by_whoosh(scorer, node)
 
 
 def _compound(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
@@ -299,19 +326,20 @@ def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) ->
     mask = scorer.none()
     name = node.fieldname
     words = [scorer.searcher.schema[name].to_bytes(word) for word in node.words]
+    indices = np.flatnonzero(candidates)
+    docnums = scorer.docnums(indices)
     for reader, offset in scorer.leaves:
-        end = offset + reader.doc_count_all()
-        local = (np.flatnonzero(candidates[offset:end])).tolist()
+        in_segment = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
+        local = (docnums[in_segment] - offset).tolist()
         if not local:
             continue
         positions = [
             term_positions(reader, name, word, scorer.segment_postings(reader, name, word), local)
             for word in words
         ]
-        for docnum in local:
+        for index, docnum in zip(indices[in_segment].tolist(), local, strict=True):
             if all(docnum in found for found in positions):
-                in_order = _in_order([found[docnum] for found in positions], node.slop)
-                mask[docnum + offset] = in_order
+                mask[index] = _in_order([found[docnum] for found in positions], node.slop)
     return mask
 
 
@@ -329,8 +357,15 @@ def _in_order(positions: list[list[int]], slop: int) -> bool:
     return False
 
 
-def _by_whoosh(scorer: Scorer, node: q.Query, mask: np.ndarray) -> Matches:
+def _in_part(scorer: Scorer, found: Matches) -> Matches:
+    return Matches(found.mask[scorer.docs], found.scores[scorer.docs])
+
+
+def _by_whoosh(scorer: Scorer, node: q.Query) -> Matches:
     """Any other kind of query: Whoosh's own matcher, for the documents it matches."""
+    if scorer.docs is not None:
+        return _in_part(scorer, evaluate(scorer.whole, node))
+    mask = scorer.of_docnums(scorer.searcher.docs_for_query(node))
     scores = np.zeros(scorer.size)
     matcher = node.matcher(scorer.searcher)
     while matcher.is_active():

@@ -131,3 +131,13 @@ def test_the_cache_bound_counts_each_entry_not_only_its_data():
     assert len(reads) == 25  # the last ten are still kept
     cache.get(("lengths", "segment", "0"), read)
     assert len(reads) == 26
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_part_scores_its_documents_as_the_whole_does(searcher, scorer, text):
+    parsed = parse_query(text, searcher.schema, load_synonyms())
+    docs = np.arange(1, scorer.size, 3)
+    for query in filter(None, [parsed.all_words, parsed.any_word, parsed.lifts]):
+        whole, part = scorer.matches(query), scorer.part(docs).matches(query)
+        assert part.mask.tolist() == whole.mask[docs].tolist()
+        assert part.scores[part.mask].tolist() == whole.scores[docs][part.mask].tolist()
