@@ -159,18 +159,18 @@ def term_positions(
     decode = reader.schema[field].format.decode_as
     blocks = np.searchsorted(postings.block_last_ids, docnums).tolist()
     found = {}
-    for block in sorted(set(blocks)):
+    read, ids, values = -1, [], ()
+    for docnum, block in zip(docnums, blocks, strict=True):  # (blocks ascend with docnums)
         if block >= len(postings.block_last_ids):
             break
-        start, end = postings.block_starts[block : block + 2].tolist()
-        _at, header, data = next(_blocks(postfile.get(start, end - start), at=0))
-        gaps, _weights, values = _unpickled(data, header[3])
-        ids = list(accumulate(gaps))
-        for docnum, in_block in zip(docnums, blocks, strict=True):
-            if in_block == block:
-                i = bisect_left(ids, docnum)
-                if i < len(ids) and ids[i] == docnum:
-                    found[docnum] = decode("positions", values[i])
+        if block != read:
+            start, end = postings.block_starts[block : block + 2].tolist()
+            _at, header, data = next(_blocks(postfile.get(start, end - start), at=0))
+            gaps, _weights, values = _unpickled(data, header[3])
+            read, ids = block, list(accumulate(gaps))
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            found[docnum] = decode("positions", values[i])
     return found
 
 
