@@ -16,12 +16,13 @@ import io
 import pickle
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.formats import Format, Positions
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -156,7 +157,7 @@ def term_positions(
     if not len(postings.block_starts):
         return _positions_one_by_one(reader, field, text, docnums)
     postfile = reader._terms._postfile
-    decode = reader.schema[field].format.decode_as
+    decode = _positions_decoder(reader.schema[field].format)
     blocks = np.searchsorted(postings.block_last_ids, docnums).tolist()
     found = {}
     read, ids, values = -1, [], ()
@@ -170,8 +171,22 @@ def term_positions(
             read, ids = block, list(accumulate(gaps))
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:
-            found[docnum] = decode("positions", values[i])
+            found[docnum] = decode(values[i])
     return found
+
+
+def _positions_decoder(format_: Format) -> Callable[[bytes], list[int]]:
+    """How a posting's value becomes positions. For Whoosh's Positions format (its count,
+    then the gaps pickled, the pickle's last byte sometimes left off) without its two
+    Python calls a posting: a phrase of common words decodes hundreds of thousands."""
+    if type(format_) is not Positions:
+        return lambda value: format_.decode_as("positions", value)
+
+    def positions(value: bytes) -> list[int]:
+        gaps = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+        return list(accumulate(gaps))
+
+    return positions
 
 
 def _positions_one_by_one(
