@@ -74,16 +74,22 @@ def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
     run = terms._postfile.get(start, length)
     if not run.startswith(WHOOSH3_HEADER_MAGIC):
         return _read_one_by_one(reader, field, text)
-    return _decoded(run, start)
+    return _decoded(run, start, _id_type(reader))
 
 
-def _decoded(run: bytes, start: int) -> TermPostings:
+def _id_type(reader: IndexReader) -> type:
+    """Segment-local document numbers in two bytes where they fit (segments of up to
+    65,536 documents, as reindexing writes them at 100,000), else four."""
+    return np.uint16 if reader.doc_count_all() <= 1 << 16 else np.int32
+
+
+def _decoded(run: bytes, start: int, id_type: type) -> TermPostings:
     # Each block becomes arrays at once: a long list's Python ints never pile up.
     ids, weights, last_ids, starts = [], [], [], []
     for at, header, data in _blocks(run):
         count, last_id, _best, compressed, _shortest, _longest = header
         gaps, block_weights, _values = _unpickled(data, compressed)
-        ids.append(np.cumsum(np.array(gaps, dtype=np.int32)))  # (gaps start from 0)
+        ids.append(np.cumsum(np.array(gaps, dtype=id_type), dtype=id_type))  # (from 0)
         weights.append(_block_weights(block_weights, count))
         last_ids.append(last_id)
         starts.append(start + at)
@@ -92,7 +98,7 @@ def _decoded(run: bytes, start: int) -> TermPostings:
     return TermPostings(
         ids=np.concatenate(ids),
         weights=_compact(np.concatenate(weights)),
-        block_last_ids=np.array(last_ids, dtype=np.int32),
+        block_last_ids=np.array(last_ids, dtype=id_type),
         block_starts=np.array([*starts, start + len(run)], dtype=np.int64),
     )
 
@@ -144,7 +150,7 @@ def _read_one_by_one(reader: IndexReader, field: str, text: bytes) -> TermPostin
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    ids_found = np.array(ids, dtype=np.int32)
+    ids_found = np.array(ids, dtype=_id_type(reader))
     weights_found = _compact(np.array(weights, dtype=np.float32))
     return TermPostings(ids_found, weights_found, _EMPTY_IDS, _EMPTY_STARTS)
 
