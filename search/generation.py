@@ -52,8 +52,8 @@ class Memo(Generic[Value]):
         return answer
 
 
-COMPLETIONS_KEPT = 4096
-PARSED_KEPT = 4096
+COMPLETIONS_KEPT = 1024
+PARSED_KEPT = 1024
 
 
 @dataclass

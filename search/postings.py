@@ -6,10 +6,11 @@ term's postings as one run in the segment's postings file: a tag, then blocks of
 128 postings, each its length (negative for the last), a pickled header (count, last id,
 best weight, compression, shortest and longest length) and pickled, maybe compressed,
 data (id gaps, weights, values such as positions). Here a term's run is read from the
-file in one piece and its blocks decoded at once; where each block starts is kept, so
-that positions for a few documents are read from just their blocks. Field lengths are one
-byte column per field. This is the one module that relies on those internals; anything
-unexpected falls back to Whoosh's public, per-document interface.
+file in one piece and its blocks decoded at once. Where each block starts is kept (or
+read from the blocks' headers alone), so that the weights or positions of a few
+documents are read from just their blocks. Field lengths are one byte column per field.
+This is the one module that relies on those internals; anything unexpected falls back to
+Whoosh's public, per-document interface.
 """
 
 import io
@@ -34,47 +35,96 @@ _EMPTY_STARTS = np.empty(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
-class TermPostings:
-    """One term's postings in one segment, deleted documents included (callers mask them
-    out, so this can be kept for as long as the segment lives).
+class TermBlocks:
+    """Where each block of a term's run starts in the postings file (then where the run
+    ends), and the last document each holds: enough to read just the blocks that hold
+    some documents. Empty when the postings can only be read through Whoosh's matchers."""
 
-    ``block_starts`` says where each block starts in the postings file, then where the
-    run ends; ``block_last_ids`` the last document of each. Both are empty when the
-    postings were read through Whoosh's interface.
-    """
-
-    ids: np.ndarray
-    weights: np.ndarray
-    block_last_ids: np.ndarray
-    block_starts: np.ndarray
+    last_ids: np.ndarray
+    starts: np.ndarray
 
     @property
     def nbytes(self) -> int:
-        arrays = (self.ids, self.weights, self.block_last_ids, self.block_starts)
-        return sum(array.nbytes for array in arrays)
+        return self.last_ids.nbytes + self.starts.nbytes
 
 
-NO_POSTINGS = TermPostings(_EMPTY_IDS, _EMPTY_WEIGHTS, _EMPTY_IDS, _EMPTY_STARTS)
+@dataclass(frozen=True, slots=True)
+class TermPostings:
+    """One term's postings in one segment, deleted documents included (callers mask them
+    out, so this can be kept for as long as the segment lives), and its blocks."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    blocks: TermBlocks
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.weights.nbytes + self.blocks.nbytes
+
+
+NO_BLOCKS = TermBlocks(_EMPTY_IDS, _EMPTY_STARTS)
+NO_POSTINGS = TermPostings(_EMPTY_IDS, _EMPTY_WEIGHTS, NO_BLOCKS)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A term's run of blocks as read from the postings file, and where it starts there."""
+
+    data: bytes
+    start: int
+    id_type: type
 
 
 def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
-    """The postings of ``text`` in ``field`` in one segment."""
+    """The postings of ``text`` in ``field`` in one segment, every block decoded."""
+    run = _run(reader, field, text)
+    if run is None:
+        return _read_one_by_one(reader, field, text)
+    ids, weights, last_ids, starts = [], [], [], []
+    # Each block becomes arrays at once: a long list's Python ints never pile up.
+    for at, header, data in _blocks(run.data):
+        count, last_id, _best, compressed, _shortest, _longest = header
+        gaps, block_weights, _values = _unpickled(data, compressed)
+        ids.append(np.cumsum(np.array(gaps, dtype=run.id_type), dtype=run.id_type))
+        weights.append(_block_weights(block_weights, count))
+        last_ids.append(last_id)
+        starts.append(run.start + at)
+    if not ids:
+        return NO_POSTINGS
+    return TermPostings(
+        np.concatenate(ids), _compact(np.concatenate(weights)), _directory(run, last_ids, starts)
+    )
+
+
+def term_blocks(reader: IndexReader, field: str, text: bytes) -> TermBlocks:
+    """Where the blocks of ``text`` in ``field`` are, from their headers alone: far less
+    work than decoding them when only a few documents are wanted."""
+    run = _run(reader, field, text)
+    if run is None:
+        return NO_BLOCKS
+    found = [(header[1], run.start + at) for at, header, _data in _blocks(run.data)]
+    return _directory(run, [last for last, _at in found], [at for _last, at in found])
+
+
+def _run(reader: IndexReader, field: str, text: bytes) -> "_Run | None":
+    """The term's whole run, read in one piece; None when it is missing or not stored as
+    whoosh3 writes a run (then Whoosh's matchers read it)."""
     terms = getattr(reader, "_terms", None)
     if terms is None:
-        return _read_one_by_one(reader, field, text)
+        return None
     try:
         info = terms.term_info(field, text)
     except TermNotFound:
-        return NO_POSTINGS
+        return None
     if info.is_inlined():
-        return _read_one_by_one(reader, field, text)
+        return None
     start, length = info.extent()
     # (whoosh3 reads the length back as a 1-tuple)
     length = length[0] if isinstance(length, tuple) else length
-    run = terms._postfile.get(start, length)
-    if not run.startswith(WHOOSH3_HEADER_MAGIC):
-        return _read_one_by_one(reader, field, text)
-    return _decoded(run, start, _id_type(reader))
+    data = terms._postfile.get(start, length)
+    if not data.startswith(WHOOSH3_HEADER_MAGIC):
+        return None
+    return _Run(data, start, _id_type(reader))
 
 
 def _id_type(reader: IndexReader) -> type:
@@ -83,23 +133,10 @@ def _id_type(reader: IndexReader) -> type:
     return np.uint16 if reader.doc_count_all() <= 1 << 16 else np.int32
 
 
-def _decoded(run: bytes, start: int, id_type: type) -> TermPostings:
-    # Each block becomes arrays at once: a long list's Python ints never pile up.
-    ids, weights, last_ids, starts = [], [], [], []
-    for at, header, data in _blocks(run):
-        count, last_id, _best, compressed, _shortest, _longest = header
-        gaps, block_weights, _values = _unpickled(data, compressed)
-        ids.append(np.cumsum(np.array(gaps, dtype=id_type), dtype=id_type))  # (from 0)
-        weights.append(_block_weights(block_weights, count))
-        last_ids.append(last_id)
-        starts.append(start + at)
-    if not ids:
-        return NO_POSTINGS
-    return TermPostings(
-        ids=np.concatenate(ids),
-        weights=_compact(np.concatenate(weights)),
-        block_last_ids=np.array(last_ids, dtype=id_type),
-        block_starts=np.array([*starts, start + len(run)], dtype=np.int64),
+def _directory(run: _Run, last_ids: list[int], starts: list[int]) -> TermBlocks:
+    return TermBlocks(
+        np.array(last_ids, dtype=run.id_type),
+        np.array([*starts, run.start + len(run.data)], dtype=np.int64),
     )
 
 
@@ -151,34 +188,64 @@ def _read_one_by_one(reader: IndexReader, field: str, text: bytes) -> TermPostin
         weights.append(matcher.weight())
         matcher.next()
     ids_found = np.array(ids, dtype=_id_type(reader))
-    weights_found = _compact(np.array(weights, dtype=np.float32))
-    return TermPostings(ids_found, weights_found, _EMPTY_IDS, _EMPTY_STARTS)
+    return TermPostings(ids_found, _compact(np.array(weights, dtype=np.float32)), NO_BLOCKS)
+
+
+def term_weights(
+    reader: IndexReader, field: str, text: bytes, blocks: TermBlocks, docnums: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Those of ``docnums`` (sorted, segment-local) that hold ``text`` in ``field``, and its
+    weight in each, reading only the blocks that hold them."""
+    found = [
+        (docnum, _block_weights(data[1], len(data[0]))[i])
+        for docnum, data, i in _postings_at(reader, field, text, blocks, docnums)
+    ]
+    held = np.array([docnum for docnum, _weight in found], dtype=np.int64)
+    return held, _compact(np.array([weight for _docnum, weight in found], dtype=np.float32))
 
 
 def term_positions(
-    reader: IndexReader, field: str, text: bytes, postings: TermPostings, docnums: list[int]
+    reader: IndexReader, field: str, text: bytes, blocks: TermBlocks, docnums: list[int]
 ) -> dict[int, list[int]]:
-    """Where ``text`` stands in ``field`` of each of ``docnums`` (sorted, segment-local) that
-    holds it, reading only the blocks of ``postings`` (the term's) that hold them."""
-    if not len(postings.block_starts):
-        return _positions_one_by_one(reader, field, text, docnums)
-    postfile = reader._terms._postfile
+    """Where ``text`` stands in ``field`` of each of ``docnums`` (sorted, segment-local)
+    that holds it, reading only the blocks that hold them."""
     decode = _positions_decoder(reader.schema[field].format)
-    blocks = np.searchsorted(postings.block_last_ids, docnums).tolist()
-    found = {}
-    read, ids, values = -1, [], ()
-    for docnum, block in zip(docnums, blocks, strict=True):  # (blocks ascend with docnums)
-        if block >= len(postings.block_last_ids):
-            break
+    return {
+        docnum: decode(data[2][i])
+        for docnum, data, i in _postings_at(reader, field, text, blocks, docnums)
+    }
+
+
+def _postings_at(
+    reader: IndexReader, field: str, text: bytes, blocks: TermBlocks, docnums: list[int]
+) -> Iterator[tuple[int, tuple, int]]:
+    """(document, its block's data: id gaps, weights, values; its place in the block) for
+    each of ``docnums`` that holds the term. Without blocks, Whoosh's matcher reads them
+    (as a one-posting block each)."""
+    if not len(blocks.starts):
+        matcher = reader.postings(field, text) if (field, text) in reader else None
+        for docnum in docnums:
+            if matcher is not None and matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher is None or not matcher.is_active():
+                return
+            if matcher.id() == docnum:
+                yield docnum, ((docnum,), (matcher.weight(),), (matcher.value(),)), 0
+        return
+    postfile = reader._terms._postfile
+    in_block = np.searchsorted(blocks.last_ids, docnums).tolist()
+    read, ids, data = -1, [], ()
+    for docnum, block in zip(docnums, in_block, strict=True):  # (blocks ascend with docnums)
+        if block >= len(blocks.last_ids):
+            return
         if block != read:
-            start, end = postings.block_starts[block : block + 2].tolist()
-            _at, header, data = next(_blocks(postfile.get(start, end - start), at=0))
-            gaps, _weights, values = _unpickled(data, header[3])
-            read, ids = block, list(accumulate(gaps))
+            start, end = blocks.starts[block : block + 2].tolist()
+            _at, header, raw = next(_blocks(postfile.get(start, end - start), at=0))
+            data = _unpickled(raw, header[3])
+            read, ids = block, list(accumulate(data[0]))
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:
-            found[docnum] = decode(values[i])
-    return found
+            yield docnum, data, i
 
 
 def _positions_decoder(format_: Format) -> Callable[[bytes], list[int]]:
@@ -193,23 +260,6 @@ def _positions_decoder(format_: Format) -> Callable[[bytes], list[int]]:
         return list(accumulate(gaps))
 
     return positions
-
-
-def _positions_one_by_one(
-    reader: IndexReader, field: str, text: bytes, docnums: list[int]
-) -> dict[int, list[int]]:
-    if (field, text) not in reader:
-        return {}
-    matcher = reader.postings(field, text)
-    found = {}
-    for docnum in docnums:
-        if matcher.is_active() and matcher.id() < docnum:
-            matcher.skip_to(docnum)
-        if not matcher.is_active():
-            break
-        if matcher.id() == docnum:
-            found[docnum] = matcher.value_as("positions")
-    return found
 
 
 def field_length_codes(reader: IndexReader, field: str) -> np.ndarray:

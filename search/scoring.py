@@ -28,11 +28,14 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from search.postings import (
+    TermBlocks,
     TermPostings,
     field_length_codes,
     lengths_of_codes,
+    term_blocks,
     term_positions,
     term_postings,
+    term_weights,
 )
 
 CACHE_BYTES = 48 * 1024 * 1024
@@ -55,9 +58,17 @@ class SegmentCache:
 
     def __init__(self, max_bytes: int = CACHE_BYTES):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, np.ndarray | TermPostings] = OrderedDict()
+        self._entries: OrderedDict[tuple, np.ndarray | TermPostings | TermBlocks] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
+
+    def find(self, key: tuple):
+        """What is kept under ``key``, or None; nothing is read."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
 
     def get(self, key: tuple, read):
         with self._lock:
@@ -135,22 +146,43 @@ class Scorer:
         if field not in self.searcher.schema:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
+        if self.docs is not None:
+            return self._postings_in_part(field, btext)
         ids, weights = [], []
         for reader, offset in self.leaves:
             found = self.segment_postings(reader, field, btext)
             ids.append(found.ids.astype(np.int64) + offset)
             weights.append(found.weights)
-        all_ids, all_weights = np.concatenate(ids), np.concatenate(weights)
-        if self.docs is None:
-            return all_ids, all_weights
-        at = np.minimum(np.searchsorted(all_ids, self.docs), max(len(all_ids) - 1, 0))
-        held = np.flatnonzero(all_ids[at] == self.docs) if len(all_ids) else at[:0]
-        return held, all_weights[at[held]]
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def _postings_in_part(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """From the whole posting list when it is kept, else from the blocks that hold the
+        part's documents (a common word's list is hundreds of blocks)."""
+        held, weights = [], []
+        for reader, offset in self.leaves:
+            first, last = np.searchsorted(self.docs, [offset, offset + reader.doc_count_all()])
+            local = self.docs[first:last] - offset
+            kept = self._cache.find(_postings_key(reader, field, btext))
+            if kept is None:
+                blocks = self.segment_blocks(reader, field, btext)
+                found, found_weights = term_weights(reader, field, btext, blocks, local.tolist())
+            else:
+                found, found_weights = _among(kept, local)
+            held.append(np.searchsorted(local, found) + first)
+            weights.append(found_weights)
+        return np.concatenate(held), np.concatenate(weights)
 
     def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
-        # (the segment's id interned: thousands of keys share it)
-        key = ("postings", sys.intern(reader.segment().segment_id()), field, btext)
+        key = _postings_key(reader, field, btext)
         return self._cache.get(key, lambda: term_postings(reader, field, btext))
+
+    def segment_blocks(self, reader: IndexReader, field: str, btext: bytes) -> TermBlocks:
+        """Where the term's blocks are: from its kept posting list, else from their headers."""
+        kept = self._cache.find(_postings_key(reader, field, btext))
+        if kept is not None:
+            return kept.blocks
+        key = ("blocks", *_postings_key(reader, field, btext)[1:])
+        return self._cache.get(key, lambda: term_blocks(reader, field, btext))
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:
         mask = self.none()
@@ -225,6 +257,20 @@ class Scorer:
         norm = k1 * ((1 - b) + b * self.lengths_of(field, ids) / average)
         scores[ids] = idf * (tf * (k1 + 1)) / (tf + norm) * boost
         return Matches(mask, scores)
+
+
+def _among(postings: TermPostings, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Those of ``docnums`` (sorted) in ``postings``, and their weights."""
+    if not len(postings.ids):
+        return docnums[:0], postings.weights
+    at = np.minimum(np.searchsorted(postings.ids, docnums), len(postings.ids) - 1)
+    holds = postings.ids[at] == docnums
+    return docnums[holds], postings.weights[at[holds]]
+
+
+def _postings_key(reader: IndexReader, field: str, btext: bytes) -> tuple:
+    # (the segment's id interned: thousands of keys share it)
+    return ("postings", sys.intern(reader.segment().segment_id()), field, btext)
 
 
 def field_group(node: q.Query) -> list[q.Term] | None:
@@ -334,7 +380,7 @@ def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) ->
         if not local:
             continue
         positions = [
-            term_positions(reader, name, word, scorer.segment_postings(reader, name, word), local)
+            term_positions(reader, name, word, scorer.segment_blocks(reader, name, word), local)
             for word in words
         ]
         for index, docnum in zip(indices[in_segment].tolist(), local, strict=True):

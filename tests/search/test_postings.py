@@ -8,7 +8,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from index.schema import build_schema
-from search.postings import term_positions, term_postings
+from search.postings import term_blocks, term_positions, term_postings, term_weights
 
 DOCUMENTS = 700  # a common word's postings fill several blocks of 128
 
@@ -54,8 +54,27 @@ def test_positions_are_read_for_just_the_documents_asked_for(reader):
         docnum: positions for docnum, _w, positions in whoosh_postings(reader, "body", term)
     }
     asked = sorted({*range(0, DOCUMENTS, 37), *postings.ids[::50].tolist(), DOCUMENTS - 1})
-    found = term_positions(reader, "body", term, postings, asked)
+    found = term_positions(reader, "body", term, postings.blocks, asked)
     assert found == {docnum: expected[docnum] for docnum in asked if docnum in expected}
+
+
+def test_weights_are_read_for_just_the_documents_asked_for(reader):
+    term = max(reader.lexicon("body"), key=lambda t: reader.doc_frequency("body", t))
+    expected = {docnum: weight for docnum, weight, _p in whoosh_postings(reader, "body", term)}
+    asked = list(range(3, DOCUMENTS, 11))
+    blocks = term_blocks(reader, "body", term)
+    held, weights = term_weights(reader, "body", term, blocks, asked)
+    assert dict(zip(held.tolist(), weights.tolist(), strict=True)) == {
+        docnum: expected[docnum] for docnum in asked if docnum in expected
+    }
+
+
+def test_blocks_are_found_from_their_headers_as_from_the_whole_list(reader):
+    for term in list(reader.lexicon("body"))[::25]:
+        from_headers = term_blocks(reader, "body", term)
+        from_postings = term_postings(reader, "body", term).blocks
+        assert from_headers.last_ids.tolist() == from_postings.last_ids.tolist()
+        assert from_headers.starts.tolist() == from_postings.starts.tolist()
 
 
 def test_a_term_not_in_the_segment_has_no_postings(reader):

@@ -134,10 +134,15 @@ def test_the_cache_bound_counts_each_entry_not_only_its_data():
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_a_part_scores_its_documents_as_the_whole_does(searcher, scorer, text):
+@pytest.mark.parametrize("lists_kept", [True, False])
+def test_a_part_scores_its_documents_as_the_whole_does(searcher, scorer, text, lists_kept):
+    """Whether the whole posting lists are kept or only the blocks that hold the part's
+    documents are read."""
     parsed = parse_query(text, searcher.schema, load_synonyms())
     docs = np.arange(1, scorer.size, 3)
     for query in filter(None, [parsed.all_words, parsed.any_word, parsed.lifts]):
-        whole, part = scorer.matches(query), scorer.part(docs).matches(query)
+        whole = scorer.matches(query)
+        fresh = scorer if lists_kept else Scorer(searcher, SegmentCache())
+        part = fresh.part(docs).matches(query)
         assert part.mask.tolist() == whole.mask[docs].tolist()
         assert part.scores[part.mask].tolist() == whole.scores[docs][part.mask].tolist()
