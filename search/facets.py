@@ -100,12 +100,22 @@ def _segment_pairs(reader: IndexReader, field: str) -> tuple[list[str], np.ndarr
     names: list[str] = []
     docs: list[np.ndarray] = []
     for term in reader.field_terms(field):
-        ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+        ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
         if len(ids):
             docs.append(ids)
             names.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-    values = [np.full(len(ids), i, dtype=np.int32) for i, ids in enumerate(docs)]
-    return names, _concat(docs), _concat(values)
+    values = [np.full(len(ids), i) for i, ids in enumerate(docs)]
+    return (
+        names,
+        _concat(docs).astype(_numbers_below(reader.doc_count_all())),
+        _concat(values).astype(_numbers_below(len(names))),
+    )
+
+
+def _numbers_below(limit: int) -> type:
+    """The smallest type for whole numbers under ``limit``: a hundred thousand pages have
+    half a million (document, value) pairs, held by every worker."""
+    return np.uint16 if limit <= 1 << 16 else np.int32
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:
@@ -121,14 +131,16 @@ def facet_column(searcher: Searcher, fields: tuple[str, ...], cache: SegmentColu
             if field not in searcher.schema:
                 continue
             names, seg_docs, seg_values = cache.pairs(reader, field)
-            to_global = np.array([ids.setdefault(n, len(ids)) for n in names], dtype=np.int32)
+            to_global = np.array([ids.setdefault(n, len(ids)) for n in names], dtype=np.int64)
             docs.append(seg_docs.astype(np.int64) + offset)
-            values.append(to_global[seg_values] if len(names) else seg_values)
-    all_docs, all_values = _concat(docs).astype(np.int64), _concat(values)
+            values.append(to_global[seg_values] if len(names) else seg_values.astype(np.int64))
+    all_docs, all_values = _concat(docs).astype(np.int64), _concat(values).astype(np.int64)
     if len(fields) > 1:  # a value given and inferred for one document counts once
         pairs = np.unique(all_docs * max(len(ids), 1) + all_values)
         all_docs, all_values = pairs // max(len(ids), 1), (pairs % max(len(ids), 1))
-    return FacetColumn(tuple(ids), all_docs.astype(np.int32), all_values.astype(np.int32))
+    return FacetColumn(
+        tuple(ids), all_docs.astype(np.int32), all_values.astype(_numbers_below(len(ids)))
+    )
 
 
 def selection_masks(
