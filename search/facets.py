@@ -16,6 +16,7 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.postings import term_postings
 from search.response import FacetValue
 
 # Request parameter -> the index fields that hold its values (areas: given, then inferred).
@@ -97,18 +98,25 @@ class SegmentColumnCache:
 
 
 def _segment_pairs(reader: IndexReader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Each value's documents read as whole arrays (search/postings.py), not one by one
+    through Whoosh's matchers: a hundred thousand pages name thousands of people."""
+    deleted = (
+        np.fromiter(reader.deleted_docs_set, dtype=np.int64) if reader.has_deletions() else None
+    )
     names: list[str] = []
     docs: list[np.ndarray] = []
-    for term in reader.field_terms(field):
-        ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+    for term in reader.lexicon(field):
+        ids = term_postings(reader, field, term).ids
+        if deleted is not None:
+            ids = ids[~np.isin(ids, deleted)]
         if len(ids):
             docs.append(ids)
-            names.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-    values = [np.full(len(ids), i) for i, ids in enumerate(docs)]
+            names.append(term.decode("utf-8"))
+    values = np.repeat(np.arange(len(names)), [len(ids) for ids in docs])
     return (
         names,
         _concat(docs).astype(_numbers_below(reader.doc_count_all())),
-        _concat(values).astype(_numbers_below(len(names))),
+        values.astype(_numbers_below(len(names))),
     )
 
 
