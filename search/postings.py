@@ -51,15 +51,37 @@ class TermBlocks:
 @dataclass(frozen=True, slots=True)
 class TermPostings:
     """One term's postings in one segment, deleted documents included (callers mask them
-    out, so this can be kept for as long as the segment lives), and its blocks."""
+    out, so this can be kept for as long as the segment lives), and its blocks.
 
-    ids: np.ndarray
+    A common word's documents are kept as a bitmap of the segment (one bit a document),
+    a rarer word's as their numbers (two bytes each in segments of up to 65,536): the
+    postings of a query's common words are most of what a worker keeps.
+    """
+
+    stored_ids: np.ndarray
     weights: np.ndarray
     blocks: TermBlocks
+    as_bitmap: bool = False
+
+    @property
+    def ids(self) -> np.ndarray:
+        if self.as_bitmap:
+            return np.flatnonzero(np.unpackbits(self.stored_ids))
+        return self.stored_ids
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.weights.nbytes + self.blocks.nbytes
+        return self.stored_ids.nbytes + self.weights.nbytes + self.blocks.nbytes
+
+
+def _kept(ids: np.ndarray, weights: np.ndarray, blocks: TermBlocks, size: int) -> TermPostings:
+    """Postings in the smaller form: a bitmap of the segment's ``size`` documents when
+    they hold the term in more than one in sixteen, else the numbers."""
+    if len(ids) * 16 <= size:
+        return TermPostings(ids, weights, blocks)
+    bitmap = np.zeros(size, dtype=bool)
+    bitmap[ids] = True
+    return TermPostings(np.packbits(bitmap), weights, blocks, as_bitmap=True)
 
 
 NO_BLOCKS = TermBlocks(_EMPTY_IDS, _EMPTY_STARTS)
@@ -91,9 +113,9 @@ def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
         starts.append(run.start + at)
     if not ids:
         return NO_POSTINGS
-    return TermPostings(
-        np.concatenate(ids), _compact(np.concatenate(weights)), _directory(run, last_ids, starts)
-    )
+    blocks = _directory(run, last_ids, starts)
+    weights_kept = _compact(np.concatenate(weights))
+    return _kept(np.concatenate(ids), weights_kept, blocks, reader.doc_count_all())
 
 
 def term_blocks(reader: IndexReader, field: str, text: bytes) -> TermBlocks:
@@ -188,7 +210,8 @@ def _read_one_by_one(reader: IndexReader, field: str, text: bytes) -> TermPostin
         weights.append(matcher.weight())
         matcher.next()
     ids_found = np.array(ids, dtype=_id_type(reader))
-    return TermPostings(ids_found, _compact(np.array(weights, dtype=np.float32)), NO_BLOCKS)
+    weights_found = _compact(np.array(weights, dtype=np.float32))
+    return _kept(ids_found, weights_found, NO_BLOCKS, reader.doc_count_all())
 
 
 def term_weights(

@@ -261,10 +261,11 @@ class Scorer:
 
 def _among(postings: TermPostings, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Those of ``docnums`` (sorted) in ``postings``, and their weights."""
-    if not len(postings.ids):
+    ids = postings.ids
+    if not len(ids):
         return docnums[:0], postings.weights
-    at = np.minimum(np.searchsorted(postings.ids, docnums), len(postings.ids) - 1)
-    holds = postings.ids[at] == docnums
+    at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
+    holds = ids[at] == docnums
     return docnums[holds], postings.weights[at[holds]]
 
 
