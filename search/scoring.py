@@ -42,6 +42,8 @@ CACHE_BYTES = 48 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
 K1 = 0.9
 B = 0.75
+# Documents whose positions are read at once when checking a phrase.
+PHRASE_BATCH = 512
 # How strongly a page's share of the asked-for words weighs when not all are on one page.
 COVERAGE_POWER = 2.0
 
@@ -377,16 +379,19 @@ def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) ->
     docnums = scorer.docnums(indices)
     for reader, offset in scorer.leaves:
         in_segment = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
-        local = (docnums[in_segment] - offset).tolist()
-        if not local:
-            continue
-        positions = [
-            term_positions(reader, name, word, scorer.segment_blocks(reader, name, word), local)
-            for word in words
-        ]
-        for index, docnum in zip(indices[in_segment].tolist(), local, strict=True):
-            if all(docnum in found for found in positions):
-                mask[index] = _in_order([found[docnum] for found in positions], node.slop)
+        local, at = (docnums[in_segment] - offset).tolist(), indices[in_segment].tolist()
+        blocks = [scorer.segment_blocks(reader, name, word) for word in words]
+        # A batch at a time: the positions of every candidate of a phrase of common words
+        # took tens of MB at once, memory a worker kept.
+        for first in range(0, len(local), PHRASE_BATCH):
+            batch = local[first : first + PHRASE_BATCH]
+            positions = [
+                term_positions(reader, name, word, word_blocks, batch)
+                for word, word_blocks in zip(words, blocks, strict=True)
+            ]
+            for index, docnum in zip(at[first : first + PHRASE_BATCH], batch, strict=True):
+                if all(docnum in found for found in positions):
+                    mask[index] = _in_order([found[docnum] for found in positions], node.slop)
     return mask
 
 

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from whoosh.index import open_dir
 
-from search import matching  # noqa: F401  (the same Whoosh fixes the engine runs with)
+from search import (
+    matching,  # noqa: F401  (the same Whoosh fixes the engine runs with)
+    scoring,
+)
 from search.query import parse_query
 from search.scoring import ENTRY_BYTES, K1, B, Scorer, SegmentCache, bm25f, field_group, top
 from search.synonyms import load_synonyms
@@ -146,3 +149,14 @@ def test_a_part_scores_its_documents_as_the_whole_does(searcher, scorer, text, l
         part = fresh.part(docs).matches(query)
         assert part.mask.tolist() == whole.mask[docs].tolist()
         assert part.scores[part.mask].tolist() == whole.scores[docs][part.mask].tolist()
+
+
+@pytest.mark.parametrize("text", ['"deep learning"', '"quantum error correction"', "deep learning"])
+def test_a_phrase_checked_a_few_documents_at_a_time_matches_whooshs(
+    searcher, scorer, text, monkeypatch
+):
+    monkeypatch.setattr(scoring, "PHRASE_BATCH", 2)
+    parsed = parse_query(text, searcher.schema)
+    for query in filter(None, [parsed.all_words, parsed.lifts]):
+        expected = set(searcher.docs_for_query(query))
+        assert set(Scorer(searcher, SegmentCache()).matches(query).mask.nonzero()[0]) == expected
