@@ -24,7 +24,7 @@ from search.facets import (
     narrowed,
     selection_masks,
 )
-from search.generation import Generation, Memo
+from search.generation import RESPONSES_KEPT, Generation, Memo
 from search.highlight import Marker, marker_for
 from search.query import highlight_words
 from search.request import SearchRequest
@@ -52,7 +52,10 @@ class SearchEngine:
     """
 
     def __init__(
-        self, index_dir: Path, synonyms: Synonyms | None = None, responses_kept: int = 1024
+        self,
+        index_dir: Path,
+        synonyms: Synonyms | None = None,
+        responses_kept: int = RESPONSES_KEPT,
     ):
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms

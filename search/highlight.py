@@ -14,10 +14,9 @@ from functools import cached_property
 from html import escape
 from itertools import islice
 
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
-
-from index.analysis import stem_word
 
 SPELLING_FIELD = "spelling"
 SNIPPET_CHARS = 220
@@ -61,7 +60,9 @@ class WordForms:
         forms = [stem]
         for word in candidates:
             word = word.decode("utf-8") if isinstance(word, bytes) else word
-            if word != stem and stem_word(word) == stem:
+            # The index's stemmer, uncached: its shared cache (100,000 stems) would fill
+            # with the lexicon's words, megabytes a worker never gave back.
+            if word != stem and porter_stem(word) == stem:
                 forms.append(word)
                 if len(forms) >= MAX_FORMS_PER_TERM:
                     break
