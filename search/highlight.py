@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 from itertools import islice
 
@@ -60,9 +60,7 @@ class WordForms:
         forms = [stem]
         for word in candidates:
             word = word.decode("utf-8") if isinstance(word, bytes) else word
-            # The index's stemmer, uncached: its shared cache (100,000 stems) would fill
-            # with the lexicon's words, megabytes a worker never gave back.
-            if word != stem and porter_stem(word) == stem:
+            if word != stem and _stem_of_form(word) == stem:
                 forms.append(word)
                 if len(forms) >= MAX_FORMS_PER_TERM:
                     break
@@ -137,6 +135,11 @@ def fold_accents(text: str) -> str:
 
 def _starts_a_word(text: str, at: int) -> bool:
     return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
+
+
+# The index's stemmer with a cache of its own: the shared one (100,000 stems) would fill
+# with the lexicon's words, megabytes a worker never gave back.
+_stem_of_form = lru_cache(maxsize=10_000)(porter_stem)
 
 
 def marker_for(words: Iterable[str], forms: WordForms) -> Marker:
