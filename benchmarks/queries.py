@@ -23,6 +23,8 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 _KINDS = ("article", "publication", "project", "blog post", "event", "group")
 _YEARS = [str(year) for year in range(2012, 2026)]
 Params = list[tuple[str, str]]
+# The warm-up searches come from another seed than the timed ones (5, the default).
+WARM_UP_SEED = 6
 
 
 def corpus_texts(corpus: Path, sample: int = SAMPLE_FILES) -> list[str]:
@@ -45,10 +47,12 @@ def _text(markup: str) -> str:
 def generate_queries(texts: list[str], areas: list[str], count: int, seed: int = 5) -> list[Params]:
     """``count`` searches; each is the list of query-string parameters for /api/search."""
     rng = random.Random(seed)
+    # Each text's words in the order they come (not a set's), so that words as frequent
+    # as each other are listed, and so picked, the same way in every process.
     frequency = Counter(
         word
         for text in texts
-        for word in set(_WORD.findall(text.lower()))
+        for word in dict.fromkeys(_WORD.findall(text.lower()))
         if word not in STOP_WORDS
     )
     words = [word for word, _ in frequency.most_common(TOP_WORDS)]
@@ -65,6 +69,22 @@ def generate_queries(texts: list[str], areas: list[str], count: int, seed: int =
     ]
     weights = [weight for weight, _ in makers]
     return [rng.choices(makers, weights=weights)[0][1]() for _ in range(count)]
+
+
+def warm_up_queries(
+    texts: list[str], areas: list[str], count: int, timed: list[Params]
+) -> list[Params]:
+    """Searches like the timed ones but none with the same query text (or, without one,
+    the same filters), so that nothing a server remembers per query (parsed queries,
+    whole answers) is found by the timed pass."""
+    timed_keys = {_memo_key(params) for params in timed}
+    warm = generate_queries(texts, areas, count, seed=WARM_UP_SEED)
+    return [params for params in warm if _memo_key(params) not in timed_keys]
+
+
+def _memo_key(params: Params) -> tuple:
+    text = dict(params).get("q", "")
+    return (text,) if text else tuple(params)
 
 
 def _phrase(rng: random.Random, sentences: list[list[str]]) -> str:

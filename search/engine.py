@@ -24,7 +24,7 @@ from search.facets import (
     narrowed,
     selection_masks,
 )
-from search.generation import Generation, Memo
+from search.generation import RESPONSES_KEPT, Generation, Memo
 from search.highlight import Marker, marker_for
 from search.query import highlight_words
 from search.request import SearchRequest
@@ -52,7 +52,10 @@ class SearchEngine:
     """
 
     def __init__(
-        self, index_dir: Path, synonyms: Synonyms | None = None, responses_kept: int = 1024
+        self,
+        index_dir: Path,
+        synonyms: Synonyms | None = None,
+        responses_kept: int = RESPONSES_KEPT,
     ):
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms
@@ -240,17 +243,17 @@ def _best(
 
 def _lifted(gen: Generation, lifts: Query, window: np.ndarray) -> np.ndarray:
     """What the lifts add to each result in ``window`` (best first): lifts on words for
-    the whole window, phrases for its best PHRASE_WINDOW only (they read positions)."""
+    the whole window, phrases for its best PHRASE_WINDOW only (they read positions).
+    Only those documents are scored, not every one."""
     clauses = lifts.subqueries if isinstance(lifts, Or) else [lifts]
     phrases = [clause for clause in clauses if isinstance(clause, Phrase)]
     words = [clause for clause in clauses if not isinstance(clause, Phrase)]
     added = np.zeros(len(window))
     for part, reach in ((words, window), (phrases, window[:PHRASE_WINDOW])):
         if part:
-            within = gen.scorer.none()
-            within[reach] = True
-            lifted = gen.scorer.matches(Or(part), within)
-            added += np.where(lifted.mask[window], lifted.scores[window], 0.0)
+            order = np.argsort(reach)
+            lifted = gen.scorer.part(reach[order]).matches(Or(part))
+            added[order] += np.where(lifted.mask, lifted.scores, 0.0)
     return added
 
 

@@ -68,7 +68,7 @@ def _part_scores(scorer: Scorer, node: Query) -> Parts:
         text = " ".join(node.words) if isinstance(node, Phrase) else str(node.text)
         return {_key(node.fieldname, text): np.where(found.mask, found.scores, 0.0)}
     group = bm25f(scorer, terms, node.boost)
-    shares = [scorer.weighted_frequencies(term) for term in terms]
+    shares = [_every_document(scorer, *scorer.weighted_frequencies(term)) for term in terms]
     combined = np.add.reduce(shares)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {
@@ -77,6 +77,12 @@ def _part_scores(scorer: Scorer, node: Query) -> Parts:
             )
             for term, share in zip(terms, shares, strict=True)
         }
+
+
+def _every_document(scorer: Scorer, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    spread = np.zeros(scorer.size)
+    spread[ids] = values
+    return spread
 
 
 def _key(field: str, term: str) -> tuple[str, str]:

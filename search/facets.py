@@ -16,6 +16,7 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.postings import term_postings
 from search.response import FacetValue
 
 # Request parameter -> the index fields that hold its values (areas: given, then inferred).
@@ -97,15 +98,32 @@ class SegmentColumnCache:
 
 
 def _segment_pairs(reader: IndexReader, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Each value's documents read as whole arrays (search/postings.py), not one by one
+    through Whoosh's matchers: a hundred thousand pages name thousands of people."""
+    deleted = (
+        np.fromiter(reader.deleted_docs_set, dtype=np.int64) if reader.has_deletions() else None
+    )
     names: list[str] = []
     docs: list[np.ndarray] = []
-    for term in reader.field_terms(field):
-        ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+    for term in reader.lexicon(field):
+        ids = term_postings(reader, field, term).ids
+        if deleted is not None:
+            ids = ids[~np.isin(ids, deleted)]
         if len(ids):
             docs.append(ids)
-            names.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-    values = [np.full(len(ids), i, dtype=np.int32) for i, ids in enumerate(docs)]
-    return names, _concat(docs), _concat(values)
+            names.append(term.decode("utf-8"))
+    values = np.repeat(np.arange(len(names)), [len(ids) for ids in docs])
+    return (
+        names,
+        _concat(docs).astype(_numbers_below(reader.doc_count_all())),
+        values.astype(_numbers_below(len(names))),
+    )
+
+
+def _numbers_below(limit: int) -> type:
+    """The smallest type for whole numbers under ``limit``: a hundred thousand pages have
+    half a million (document, value) pairs, held by every worker."""
+    return np.uint16 if limit <= 1 << 16 else np.int32
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:
@@ -113,22 +131,26 @@ def _concat(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 def facet_column(searcher: Searcher, fields: tuple[str, ...], cache: SegmentColumnCache):
-    """The merged column of ``fields`` over every segment of ``searcher``."""
+    """The merged column of ``fields`` over every segment of ``searcher``, merged segment
+    by segment (merging all at once in 64-bit numbers took three times the memory)."""
     ids: dict[str, int] = {}
     docs, values = [], []
     for reader, offset in searcher.reader().leaf_readers():
+        seg_docs, seg_values = [], []
         for field in fields:
             if field not in searcher.schema:
                 continue
-            names, seg_docs, seg_values = cache.pairs(reader, field)
+            names, field_docs, field_values = cache.pairs(reader, field)
             to_global = np.array([ids.setdefault(n, len(ids)) for n in names], dtype=np.int32)
-            docs.append(seg_docs.astype(np.int64) + offset)
-            values.append(to_global[seg_values] if len(names) else seg_values)
-    all_docs, all_values = _concat(docs).astype(np.int64), _concat(values)
-    if len(fields) > 1:  # a value given and inferred for one document counts once
-        pairs = np.unique(all_docs * max(len(ids), 1) + all_values)
-        all_docs, all_values = pairs // max(len(ids), 1), (pairs % max(len(ids), 1))
-    return FacetColumn(tuple(ids), all_docs, all_values.astype(np.int32))
+            seg_docs.append(field_docs)
+            seg_values.append(to_global[field_values] if len(names) else field_values)
+        local, value = _concat(seg_docs).astype(np.int64), _concat(seg_values).astype(np.int64)
+        if len(seg_docs) > 1:  # a value given and inferred for one document counts once
+            pairs = np.unique(local * max(len(ids), 1) + value)
+            local, value = pairs // max(len(ids), 1), pairs % max(len(ids), 1)
+        docs.append((local + offset).astype(np.int32))
+        values.append(value.astype(np.int32))
+    return FacetColumn(tuple(ids), _concat(docs), _concat(values).astype(_numbers_below(len(ids))))
 
 
 def selection_masks(

@@ -52,8 +52,11 @@ class Memo(Generic[Value]):
         return answer
 
 
-COMPLETIONS_KEPT = 4096
-PARSED_KEPT = 4096
+# Memos' sizes bound what a worker keeps: a remembered answer is about 19 KB, a parsed
+# query 4 KB (so these hold at most about 10 and 2 MB), a completion list 1-2 KB.
+RESPONSES_KEPT = 512
+PARSED_KEPT = 512
+COMPLETIONS_KEPT = 1024
 
 
 @dataclass
@@ -77,7 +80,7 @@ class Generation:
     # Each segment's spelling words, kept by the engine for as long as the segment lives.
     vocabulary_cache: "Memo[Vocabulary] | None" = None
     # Searches answered in full, with their results; 0 remembers none.
-    responses_kept: int = 1024
+    responses_kept: int = RESPONSES_KEPT
     _completions: Memo = field(default_factory=lambda: Memo(COMPLETIONS_KEPT), repr=False)
     _parsed: Memo = field(default_factory=lambda: Memo(PARSED_KEPT), repr=False)
     _responses: Memo | None = field(default=None, repr=False)
@@ -104,8 +107,8 @@ class Generation:
             parts = [
                 self.cache.get(
                     ("recency", reader.segment().segment_id()),
-                    lambda r=reader: (np.fromiter(r.column_reader("recency"), dtype=np.int64),),
-                )[0]
+                    lambda r=reader: np.fromiter(r.column_reader("recency"), dtype=np.int64),
+                )
                 for reader, _offset in self.searcher.reader().leaf_readers()
             ]
             self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

@@ -1,22 +1,22 @@
 """Highlighted titles and snippets: escaped document text with only <mark> added.
 
 No document is re-analysed. The words to mark are the indexed forms that share a stem with
-a query term (read once per index state from the unstemmed spelling lexicon), found in the
-stored text, its accents folded, by one regular expression.
+a query term (read once per index state from the unstemmed spelling lexicon), found by one
+regular expression in the start of the stored text, lower-cased and with its accented
+letters replaced by plain ones, letter for letter (so offsets are those of the text).
 """
 
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 from itertools import islice
 
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
-
-from index.analysis import stem_word
 
 SPELLING_FIELD = "spelling"
 SNIPPET_CHARS = 220
@@ -32,8 +32,12 @@ MAX_SCAN_CHARS = 20_000
 
 
 # Accented letters -> their plain letter, one for one (so that lengths never change).
-_FOLD_LETTER = {code: plain for code, plain in accent_map.items() if len(plain) == 1}
-_ACCENTED = re.compile("[" + "".join(sorted(map(chr, _FOLD_LETTER))) + "]")
+# (Whoosh's table also lower-cases a few ASCII capitals; the text is lower-cased anyway.)
+_PLAIN_LETTER = {
+    chr(code): plain for code, plain in accent_map.items() if len(plain) == 1 and code > 127
+}
+_ACCENTED = frozenset(_PLAIN_LETTER)
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 class WordForms:
@@ -56,7 +60,7 @@ class WordForms:
         forms = [stem]
         for word in candidates:
             word = word.decode("utf-8") if isinstance(word, bytes) else word
-            if word != stem and stem_word(word) == stem:
+            if word != stem and _stem_of_form(word) == stem:
                 forms.append(word)
                 if len(forms) >= MAX_FORMS_PER_TERM:
                     break
@@ -65,18 +69,24 @@ class WordForms:
 
 @dataclass(frozen=True)
 class Marker:
-    """Marks one query's words (``forms``, longest first) in any text.
-
-    The words are sought in the text with its accented letters folded to plain ones,
-    letter for letter, so offsets in the folded copy are offsets in the text.
-    """
+    """Marks one query's words (``forms``, longest first) in any text."""
 
     forms: tuple[str, ...]
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        alternatives = "|".join(re.escape(form) for form in self.forms)
-        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        """The forms in lower-cased text. A pattern that starts with a letter is found much
+        faster than one that starts by looking behind, so where a match starts is checked
+        apart (see _matches)."""
+        return re.compile(rf"(?:{self._alternatives})(?!\w)")
+
+    @cached_property
+    def pattern_in_any_case(self) -> re.Pattern:
+        return re.compile(rf"(?<!\w)(?:{self._alternatives})(?!\w)", re.IGNORECASE)
+
+    @property
+    def _alternatives(self) -> str:
+        return "|".join(re.escape(form) for form in self.forms)
 
     def title_html(self, title: str) -> str:
         return _marked(title, list(self._matches(title)), 0, len(title))
@@ -99,11 +109,37 @@ class Marker:
     def _matches(self, text: str) -> Iterable[tuple[int, int, str]]:
         if not self.forms:
             return ()
-        scanned = text[:MAX_SCAN_CHARS]
-        accented = not scanned.isascii() and _ACCENTED.search(scanned)
-        folded = scanned.translate(_FOLD_LETTER) if accented else scanned
-        found = self.pattern.finditer(folded)
-        return ((m.start(), m.end(), m.group(0).casefold()) for m in found)
+        folded = fold_accents(text[:MAX_SCAN_CHARS])
+        lowered = folded.lower()
+        if len(lowered) == len(folded):
+            found = self.pattern.finditer(lowered)
+            starting_words = (m for m in found if _starts_a_word(lowered, m.start()))
+        else:  # a letter whose lower case is two letters (İ) would shift the offsets
+            starting_words = self.pattern_in_any_case.finditer(folded)
+        return ((m.start(), m.end(), m.group(0).casefold()) for m in starting_words)
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with each accented letter replaced by its plain one, as the index folds it.
+
+    Only the accented letters present (found among the text's few non-ASCII characters)
+    are replaced, each in one pass: much faster than ``str.translate``, which looks every
+    character of a non-ASCII text up in a dict.
+    """
+    if text.isascii():
+        return text
+    for letter in _ACCENTED.intersection(_ASCII_RUNS.sub("", text)):
+        text = text.replace(letter, _PLAIN_LETTER[letter])
+    return text
+
+
+def _starts_a_word(text: str, at: int) -> bool:
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")
+
+
+# The index's stemmer with a cache of its own: the shared one (100,000 stems) would fill
+# with the lexicon's words, megabytes a worker never gave back.
+_stem_of_form = lru_cache(maxsize=10_000)(porter_stem)
 
 
 def marker_for(words: Iterable[str], forms: WordForms) -> Marker:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One clause a result matched (a word or phrase in one field) and its part of the score."""
 
@@ -13,7 +13,7 @@ class Contribution:
     share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     id: str
     url: str
@@ -31,14 +31,14 @@ class Hit:
     explanation: tuple[Contribution, ...] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FacetValue:
     value: str
     count: int
     selected: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchResponse:
     query: str
     total: int

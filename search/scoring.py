@@ -15,35 +15,67 @@ tests/search/test_scoring.py checks against Whoosh. Phrases are matched from pos
 score as their words do in that field.
 """
 
+import sys
 from collections import OrderedDict
+from copy import copy
 from dataclasses import dataclass
 from threading import Lock
 
 import numpy as np
 from whoosh import query as q
+from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search.postings import field_lengths, term_positions, term_postings
+from search.postings import (
+    TermBlocks,
+    TermPostings,
+    field_length_codes,
+    lengths_of_codes,
+    term_blocks,
+    term_positions,
+    term_postings,
+    term_weights,
+)
 
-CACHE_BYTES = 48 * 1024 * 1024
+# Postings kept per worker. Each of gunicorn's workers keeps its own; at 100,000 pages
+# 16 MB (common words as bitmaps) held the postings of the benchmark's searches, keeping
+# master and two workers under 250 MB.
+CACHE_BYTES = 16 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
 K1 = 0.9
 B = 0.75
+# Documents whose positions are read at once when checking a phrase.
+PHRASE_BATCH = 512
 # How strongly a page's share of the asked-for words weighs when not all are on one page.
 COVERAGE_POWER = 2.0
 
 
+# What an entry holds besides its arrays' data (array headers, the record, its key, the
+# dict's node): about 500 bytes by tracemalloc, most of the memory of a small posting list.
+ENTRY_BYTES = 512
+
+
 class SegmentCache:
-    """A bounded LRU of arrays read from segments, keyed by segment id and what was read."""
+    """A bounded LRU of what was read from segments (arrays, or records of arrays with their
+    ``nbytes``), keyed by segment id and what was read; ``max_bytes`` bounds what the
+    entries take in all, not only their arrays' data."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
+        self._entries: OrderedDict[tuple, np.ndarray | TermPostings | TermBlocks] = OrderedDict()
         self._bytes = 0
         self._lock = Lock()
 
-    def get(self, key: tuple, read) -> tuple[np.ndarray, ...]:
+    def find(self, key: tuple):
+        """What is kept under ``key``, or None; nothing is read."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def get(self, key: tuple, read):
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
@@ -51,11 +83,12 @@ class SegmentCache:
                 return found
         value = read()
         with self._lock:
-            self._entries[key] = value
-            self._bytes += sum(array.nbytes for array in value)
+            if key not in self._entries:  # (another thread may have read it meanwhile)
+                self._entries[key] = value
+                self._bytes += value.nbytes + ENTRY_BYTES
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _, evicted = self._entries.popitem(last=False)
-                self._bytes -= sum(array.nbytes for array in evicted)
+                self._bytes -= evicted.nbytes + ENTRY_BYTES
         return value
 
 
@@ -68,17 +101,35 @@ class Matches:
 
 
 class Scorer:
-    """Masks and BM25F scores over the documents of one searcher (one committed state)."""
+    """Masks and BM25F scores over the documents of one searcher (one committed state).
+
+    A part of it (``part``) scores a few given documents only, its arrays as long as
+    those: re-ranking the best hundred results then costs what they do, not what every
+    document does.
+    """
 
     def __init__(self, searcher: Searcher, cache: SegmentCache):
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self._cache = cache
         self.leaves = searcher.reader().leaf_readers()
-        self._lengths: dict[str, np.ndarray] = {}
+        self._length_codes: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
         self.live = self._live()
+        # The documents a part scores (sorted), and the scorer of them all.
+        self.docs: np.ndarray | None = None
+        self.whole = self
+
+    def part(self, docs: np.ndarray) -> "Scorer":
+        """This scorer over ``docs`` (sorted document numbers) only."""
+        part = copy(self)
+        part.docs, part.size, part.live = docs, len(docs), self.live[docs]
+        return part
+
+    def docnums(self, indices: np.ndarray) -> np.ndarray:
+        """The document numbers at ``indices`` of this scorer's arrays."""
+        return indices if self.docs is None else self.docs[indices]
 
     def _live(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
@@ -96,37 +147,66 @@ class Scorer:
         return mask
 
     def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Global document numbers and weights of a term, over every segment."""
+        """Document numbers (in a part, indices of its documents) and weights of a term."""
         if field not in self.searcher.schema:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
+        if self.docs is not None:
+            return self._postings_in_part(field, btext)
         ids, weights = [], []
         for reader, offset in self.leaves:
-            segment = reader.segment()
-            key = ("postings", segment.segment_id(), field, btext)
-            seg_ids, seg_weights = self._cache.get(
-                key, lambda r=reader: term_postings(r, field, btext)
-            )
-            ids.append(seg_ids.astype(np.int64) + offset)
-            weights.append(seg_weights)
+            found = self.segment_postings(reader, field, btext)
+            ids.append(found.ids.astype(np.int64) + offset)
+            weights.append(found.weights)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def _postings_in_part(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """From the whole posting list when it is kept, else from the blocks that hold the
+        part's documents (a common word's list is hundreds of blocks)."""
+        held, weights = [], []
+        for reader, offset in self.leaves:
+            first, last = np.searchsorted(self.docs, [offset, offset + reader.doc_count_all()])
+            local = self.docs[first:last] - offset
+            kept = self._cache.find(_postings_key(reader, field, btext))
+            if kept is None:
+                blocks = self.segment_blocks(reader, field, btext)
+                found, found_weights = term_weights(reader, field, btext, blocks, local.tolist())
+            else:
+                found, found_weights = _among(kept, local)
+            held.append(np.searchsorted(local, found) + first)
+            weights.append(found_weights)
+        return np.concatenate(held), np.concatenate(weights)
+
+    def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
+        key = _postings_key(reader, field, btext)
+        return self._cache.get(key, lambda: term_postings(reader, field, btext))
+
+    def segment_blocks(self, reader: IndexReader, field: str, btext: bytes) -> TermBlocks:
+        """Where the term's blocks are: from its kept posting list, else from their headers."""
+        kept = self._cache.find(_postings_key(reader, field, btext))
+        if kept is not None:
+            return kept.blocks
+        key = ("blocks", *_postings_key(reader, field, btext)[1:])
+        return self._cache.get(key, lambda: term_blocks(reader, field, btext))
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:
         mask = self.none()
         mask[self.postings(field, text)[0]] = True
         return mask & self.live
 
-    def lengths(self, field: str) -> np.ndarray:
-        if field not in self._lengths:
+    def lengths_of(self, field: str, ids: np.ndarray) -> np.ndarray:
+        """The length of ``field`` in each of the documents ``ids``, as Whoosh scores."""
+        ids = self.docnums(ids)
+        if field not in self._length_codes:
             parts = [
                 self._cache.get(
                     ("lengths", reader.segment().segment_id(), field),
-                    lambda r=reader: (field_lengths(r, field),),
-                )[0]
+                    lambda r=reader: field_length_codes(r, field),
+                )
                 for reader, _offset in self.leaves
             ]
-            self._lengths[field] = np.concatenate(parts) if parts else np.empty(0, np.float32)
-        return self._lengths[field]
+            self._length_codes[field] = np.concatenate(parts) if parts else np.empty(0, np.uint8)
+        return lengths_of_codes(self._length_codes[field][ids])
 
     def matches(self, query: q.Query, within: np.ndarray | None = None) -> Matches:
         """The documents ``query`` matches, scored. With ``within``, phrases are only checked
@@ -153,16 +233,16 @@ class Scorer:
         shares = coverage / len(found)
         return Matches(mask & self.live, scores * shares**COVERAGE_POWER)
 
-    def weighted_frequencies(self, term: q.Term) -> np.ndarray:
-        """BM25F's input for one field: the term's frequency in each document, divided by
-        the field's relative length and multiplied by the term's (field's) weight."""
+    def weighted_frequencies(self, term: q.Term) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F's input for one field: the documents holding the term, and its frequency in
+        each, divided by the field's relative length and multiplied by the term's (field's)
+        weight."""
         ids, weights = self.postings(term.fieldname, term.text)
-        found = np.zeros(self.size)
-        if len(ids):
-            average = self.searcher.avg_field_length(term.fieldname) or 1
-            relative = self.lengths(term.fieldname)[ids] / average
-            found[ids] = term.boost * weights / ((1 - B) + B * relative)
-        return found
+        if not len(ids):
+            return ids, np.empty(0)
+        average = self.searcher.avg_field_length(term.fieldname) or 1
+        relative = self.lengths_of(term.fieldname, ids) / average
+        return ids, term.boost * weights / ((1 - B) + B * relative)
 
     def term_scores(self, field: str, text: str, boost: float) -> Matches:
         ids, weights = self.postings(field, text)
@@ -179,9 +259,24 @@ class Scorer:
         b = self._bm25._field_B.get(field, self._bm25.B)
         k1 = self._bm25.K1
         tf = weights.astype(np.float64)
-        norm = k1 * ((1 - b) + b * self.lengths(field)[ids] / average)
+        norm = k1 * ((1 - b) + b * self.lengths_of(field, ids) / average)
         scores[ids] = idf * (tf * (k1 + 1)) / (tf + norm) * boost
         return Matches(mask, scores)
+
+
+def _among(postings: TermPostings, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Those of ``docnums`` (sorted) in ``postings``, and their weights."""
+    ids = postings.ids
+    if not len(ids):
+        return docnums[:0], postings.weights
+    at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
+    holds = ids[at] == docnums
+    return docnums[holds], postings.weights[at[holds]]
+
+
+def _postings_key(reader: IndexReader, field: str, btext: bytes) -> tuple:
+    # (the segment's id interned: thousands of keys share it)
+    return ("postings", sys.intern(reader.segment().segment_id()), field, btext)
 
 
 def field_group(node: q.Query) -> list[q.Term] | None:
@@ -198,7 +293,12 @@ def field_group(node: q.Query) -> list[q.Term] | None:
 
 def bm25f(scorer: Scorer, terms: list[q.Term], boost: float) -> Matches:
     """One word over several weighted fields, saturated once (see the module docstring)."""
-    combined = sum((scorer.weighted_frequencies(term) for term in terms), np.zeros(scorer.size))
+    if scorer.docs is not None:  # its weight depends on how many documents have the word
+        return _in_part(scorer, bm25f(scorer.whole, terms, boost))
+    combined = np.zeros(scorer.size)
+    for term in terms:
+        ids, frequencies = scorer.weighted_frequencies(term)
+        combined[ids] += frequencies  # (a term's documents are distinct)
     mask = (combined > 0) & scorer.live
     count, having = int(scorer.live.sum()), int(mask.sum())
     idf = np.log(1 + (count - having + 0.5) / (having + 0.5))
@@ -227,7 +327,7 @@ def evaluate(scorer: Scorer, node: q.Query, within: np.ndarray | None = None) ->
         return Matches(scorer.live.copy(), np.full(scorer.size, node.boost))
     if node is q.NullQuery or kind is type(q.NullQuery):
         return Matches(scorer.none(), np.zeros(scorer.size))
-    return _by_whoosh(scorer, node, scorer.of_docnums(scorer.searcher.docs_for_query(node)))
+    return _by_whoosh(scorer, node)
 
 
 def _compound(scorer: Scorer, node: q.Query, within: np.ndarray | None) -> Matches:
@@ -276,18 +376,25 @@ def _phrase_documents(scorer: Scorer, node: q.Phrase, candidates: np.ndarray) ->
     candidates, not every document the words share.
     """
     mask = scorer.none()
-    field = scorer.searcher.schema[node.fieldname]
-    words = [field.to_bytes(word) for word in node.words]
+    name = node.fieldname
+    words = [scorer.searcher.schema[name].to_bytes(word) for word in node.words]
+    indices = np.flatnonzero(candidates)
+    docnums = scorer.docnums(indices)
     for reader, offset in scorer.leaves:
-        end = offset + reader.doc_count_all()
-        local = (np.flatnonzero(candidates[offset:end])).tolist()
-        if not local:
-            continue
-        positions = [term_positions(reader, node.fieldname, word, local) for word in words]
-        for docnum in local:
-            if all(docnum in found for found in positions):
-                in_order = _in_order([found[docnum] for found in positions], node.slop)
-                mask[docnum + offset] = in_order
+        in_segment = (docnums >= offset) & (docnums < offset + reader.doc_count_all())
+        local, at = (docnums[in_segment] - offset).tolist(), indices[in_segment].tolist()
+        blocks = [scorer.segment_blocks(reader, name, word) for word in words]
+        # A batch at a time: the positions of every candidate of a phrase of common words
+        # took tens of MB at once, memory a worker kept.
+        for first in range(0, len(local), PHRASE_BATCH):
+            batch = local[first : first + PHRASE_BATCH]
+            positions = [
+                term_positions(reader, name, word, word_blocks, batch)
+                for word, word_blocks in zip(words, blocks, strict=True)
+            ]
+            for index, docnum in zip(at[first : first + PHRASE_BATCH], batch, strict=True):
+                if all(docnum in found for found in positions):
+                    mask[index] = _in_order([found[docnum] for found in positions], node.slop)
     return mask
 
 
@@ -305,8 +412,15 @@ def _in_order(positions: list[list[int]], slop: int) -> bool:
     return False
 
 
-def _by_whoosh(scorer: Scorer, node: q.Query, mask: np.ndarray) -> Matches:
+def _in_part(scorer: Scorer, found: Matches) -> Matches:
+    return Matches(found.mask[scorer.docs], found.scores[scorer.docs])
+
+
+def _by_whoosh(scorer: Scorer, node: q.Query) -> Matches:
     """Any other kind of query: Whoosh's own matcher, for the documents it matches."""
+    if scorer.docs is not None:
+        return _in_part(scorer, evaluate(scorer.whole, node))
+    mask = scorer.of_docnums(scorer.searcher.docs_for_query(node))
     scores = np.zeros(scorer.size)
     matcher = node.matcher(scorer.searcher)
     while matcher.is_active():

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from search.engine import SearchEngine
+from search.generation import RESPONSES_KEPT
 from search.synonyms import load_synonyms
 
 
@@ -13,15 +14,14 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``INDEX_DIR`` comes from ``config``, else RESEARCH_SEARCH_INDEX,
     else ``var/index``; ``TAXONOMY`` (optional) names a research-area JSON to use;
     ``SYNONYMS`` (optional, RESEARCH_SEARCH_SYNONYMS) a file of synonym groups to add;
-    ``RESPONSE_CACHE`` (RESEARCH_SEARCH_RESPONSE_CACHE, default 1024) how many answers
+    ``RESPONSE_CACHE`` (RESEARCH_SEARCH_RESPONSE_CACHE, default 512) how many answers
     each worker remembers per state of the index (0: none)."""
     app = Flask(__name__)
-    app.json.sort_keys = False
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("RESEARCH_SEARCH_INDEX", "var/index"),
         TAXONOMY=os.environ.get("RESEARCH_SEARCH_TAXONOMY") or None,
         SYNONYMS=os.environ.get("RESEARCH_SEARCH_SYNONYMS") or None,
-        RESPONSE_CACHE=int(os.environ.get("RESEARCH_SEARCH_RESPONSE_CACHE") or 1024),
+        RESPONSE_CACHE=int(os.environ.get("RESEARCH_SEARCH_RESPONSE_CACHE") or RESPONSES_KEPT),
     )
     if config:
         app.config.update(config)
@@ -32,8 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
         responses_kept=app.config["RESPONSE_CACHE"],
     )
 
-    from web import cli, errors, headers, views
+    from web import cli, errors, headers, json_provider, views
 
+    json_provider.init_app(app)
     app.register_blueprint(views.blueprint)
     errors.init_app(app)
     headers.init_app(app)

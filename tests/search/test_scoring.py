@@ -3,12 +3,16 @@ scores for single-field terms and the ranking lifts."""
 
 import math
 
+import numpy as np
 import pytest
 from whoosh.index import open_dir
 
-from search import matching  # noqa: F401  (the same Whoosh fixes the engine runs with)
+from search import (
+    matching,  # noqa: F401  (the same Whoosh fixes the engine runs with)
+    scoring,
+)
 from search.query import parse_query
-from search.scoring import K1, B, Scorer, SegmentCache, bm25f, field_group, top
+from search.scoring import ENTRY_BYTES, K1, B, Scorer, SegmentCache, bm25f, field_group, top
 from search.synonyms import load_synonyms
 
 QUERIES = [
@@ -113,3 +117,46 @@ def test_top_breaks_ties_by_document_number(scorer):
     allowed[[3, 5, 7, 9]] = True
     assert top(scores, allowed, 2).tolist() == [5, 7]
     assert top(scores, allowed, 10).tolist() == [5, 7, 9, 3]
+
+
+def test_the_cache_bound_counts_each_entry_not_only_its_data():
+    cache = SegmentCache(max_bytes=10 * (ENTRY_BYTES + 8))  # ten 1-float arrays
+    reads = []
+
+    def read():
+        reads.append(1)
+        return np.zeros(1)
+
+    for number in range(25):
+        cache.get(("lengths", "segment", str(number)), read)
+    for number in range(15, 25):
+        cache.get(("lengths", "segment", str(number)), read)
+    assert len(reads) == 25  # the last ten are still kept
+    cache.get(("lengths", "segment", "0"), read)
+    assert len(reads) == 26
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("lists_kept", [True, False])
+def test_a_part_scores_its_documents_as_the_whole_does(searcher, scorer, text, lists_kept):
+    """Whether the whole posting lists are kept or only the blocks that hold the part's
+    documents are read."""
+    parsed = parse_query(text, searcher.schema, load_synonyms())
+    docs = np.arange(1, scorer.size, 3)
+    for query in filter(None, [parsed.all_words, parsed.any_word, parsed.lifts]):
+        whole = scorer.matches(query)
+        fresh = scorer if lists_kept else Scorer(searcher, SegmentCache())
+        part = fresh.part(docs).matches(query)
+        assert part.mask.tolist() == whole.mask[docs].tolist()
+        assert part.scores[part.mask].tolist() == whole.scores[docs][part.mask].tolist()
+
+
+@pytest.mark.parametrize("text", ['"deep learning"', '"quantum error correction"', "deep learning"])
+def test_a_phrase_checked_a_few_documents_at_a_time_matches_whooshs(
+    searcher, scorer, text, monkeypatch
+):
+    monkeypatch.setattr(scoring, "PHRASE_BATCH", 2)
+    parsed = parse_query(text, searcher.schema)
+    for query in filter(None, [parsed.all_words, parsed.lifts]):
+        expected = set(searcher.docs_for_query(query))
+        assert set(Scorer(searcher, SegmentCache()).matches(query).mask.nonzero()[0]) == expected

@@ -52,6 +52,13 @@ def test_search_response_has_the_documented_shape(client):
         assert set(value) == {"value", "count", "selected"}
 
 
+def test_json_is_utf8_with_keys_in_the_documented_order(client):
+    response = client.get("/api/search?q=jyvaskyla")
+    assert response.content_type == "application/json"
+    assert "Jyväskylä".encode() in response.data
+    assert list(response.get_json())[:4] == ["query", "total", "page", "per_page"]
+
+
 def seed_hit(body: dict) -> dict:
     return next(hit for hit in body["hits"] if hit["id"].startswith("article:002_"))
 

@@ -1,0 +1,48 @@
+"""Highlights: the query's words marked in titles and snippets, the rest escaped."""
+
+import pytest
+
+from search.engine import SearchEngine
+from search.highlight import Marker, fold_accents
+from search.request import SearchRequest
+
+# From samples/articles/2024-07-30-peatland-sensors.html.
+PEATLAND = (
+    "Researchers from Example Research Lab – Cambridge, working with peatland scientists in "
+    "Scotland and near Jyväskylä in Finland, have installed 150 sensor stakes"
+)
+
+
+@pytest.fixture(scope="module")
+def engine(sample_index):
+    return SearchEngine(sample_index)
+
+
+@pytest.mark.parametrize("typed", ["jyvaskyla", "Jyväskylä", "JYVASKYLA"])
+def test_a_word_is_marked_as_written_however_its_accents_were_typed(engine, typed):
+    [hit] = engine.search(SearchRequest(query=typed)).hits
+    assert "<mark>Jyväskylä</mark>" in hit.snippet_html
+
+
+def test_an_accented_letter_matches_its_plain_letter_in_either_case():
+    marker = Marker(("jyvaskyla",))
+    assert "near <mark>Jyväskylä</mark> in" in marker.title_html(PEATLAND)
+    assert marker.title_html("JYVÄSKYLÄ") == "<mark>JYVÄSKYLÄ</mark>"
+
+
+def test_a_form_inside_a_longer_word_is_not_marked():
+    assert "<mark>" not in Marker(("search",)).title_html(PEATLAND)
+    marked = Marker(("research",)).title_html(PEATLAND)
+    assert marked.startswith("Researchers from Example <mark>Research</mark> Lab")
+
+
+def test_a_letter_whose_lower_case_is_longer_keeps_the_marks_in_place():
+    marked = Marker(("istanbul",)).title_html("İstanbul and Istanbul")
+    assert marked == "<mark>İstanbul</mark> and <mark>Istanbul</mark>"
+
+
+def test_folding_accents_keeps_every_letter_in_its_place():
+    folded = fold_accents(PEATLAND)
+    assert len(folded) == len(PEATLAND)
+    assert "near Jyvaskyla in Finland" in folded
+    assert fold_accents("Ærø") == "Æro"  # Æ folds to two letters in the index: left alone

@@ -1,0 +1,81 @@
+"""Postings read straight from whoosh3's files: the same documents, weights and positions
+that Whoosh's own matchers give, over posting lists of many blocks."""
+
+import re
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
+
+from index.schema import build_schema
+from search.postings import term_blocks, term_positions, term_postings, term_weights
+
+DOCUMENTS = 700  # a common word's postings fill several blocks of 128
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory, article_seed):
+    """An index of the seed article's sentences, each document a few of them."""
+    sentences = re.split(r"(?<=[.!?])\s+", article_seed.read_text("utf-8"))
+    storage = FileStorage(str(tmp_path_factory.mktemp("postings")))
+    index = FileIndex.create(storage, build_schema(), "MAIN")
+    writer = index.writer()
+    for number in range(DOCUMENTS):
+        picked = [sentences[(number * step) % len(sentences)] for step in (1, 3, 7)]
+        writer.add_document(id=str(number), title=picked[0], body=" ".join(picked))
+    writer.commit()
+    with index.reader() as reader:
+        yield reader
+
+
+def whoosh_postings(reader, field, term):
+    matcher = reader.postings(field, term)
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight(), matcher.value_as("positions")))
+        matcher.next()
+    return found
+
+
+def test_documents_and_weights_are_whooshs_own(reader):
+    terms = list(reader.lexicon("body"))
+    assert max(reader.doc_frequency("body", term) for term in terms) > 2 * 128
+    for term in terms:
+        postings = term_postings(reader, "body", term)
+        expected = whoosh_postings(reader, "body", term)
+        assert postings.ids.tolist() == [docnum for docnum, _w, _p in expected]
+        assert postings.weights.tolist() == [weight for _d, weight, _p in expected]
+
+
+def test_positions_are_read_for_just_the_documents_asked_for(reader):
+    term = max(reader.lexicon("body"), key=lambda t: reader.doc_frequency("body", t))
+    postings = term_postings(reader, "body", term)
+    expected = {
+        docnum: positions for docnum, _w, positions in whoosh_postings(reader, "body", term)
+    }
+    asked = sorted({*range(0, DOCUMENTS, 37), *postings.ids[::50].tolist(), DOCUMENTS - 1})
+    found = term_positions(reader, "body", term, postings.blocks, asked)
+    assert found == {docnum: expected[docnum] for docnum in asked if docnum in expected}
+
+
+def test_weights_are_read_for_just_the_documents_asked_for(reader):
+    term = max(reader.lexicon("body"), key=lambda t: reader.doc_frequency("body", t))
+    expected = {docnum: weight for docnum, weight, _p in whoosh_postings(reader, "body", term)}
+    asked = list(range(3, DOCUMENTS, 11))
+    blocks = term_blocks(reader, "body", term)
+    held, weights = term_weights(reader, "body", term, blocks, asked)
+    assert dict(zip(held.tolist(), weights.tolist(), strict=True)) == {
+        docnum: expected[docnum] for docnum in asked if docnum in expected
+    }
+
+
+def test_blocks_are_found_from_their_headers_as_from_the_whole_list(reader):
+    for term in list(reader.lexicon("body"))[::25]:
+        from_headers = term_blocks(reader, "body", term)
+        from_postings = term_postings(reader, "body", term).blocks
+        assert from_headers.last_ids.tolist() == from_postings.last_ids.tolist()
+        assert from_headers.starts.tolist() == from_postings.starts.tolist()
+
+
+def test_a_term_not_in_the_segment_has_no_postings(reader):
+    assert len(term_postings(reader, "body", b"zyzzogeton").ids) == 0
