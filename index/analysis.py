@@ -25,6 +25,12 @@ MIN_WORD = 2
 # Stems of the words seen, the most common ones anyway: looked up for every word indexed.
 _STEMS: dict[str, str] = {}
 _STEMS_KEPT = 100_000
+# Per kind of analyzer (pattern, stop words, stems): each word as found in a text and the
+# word it is indexed under ("" for none): one look-up a word instead of folding,
+# checking and stemming it each time. (Kept here, not on the analyzer, which the index
+# stores.)
+_WORDS: dict[tuple[str, bool, bool], dict[str, str]] = {}
+_WORDS_KEPT = 100_000
 
 
 def stem_word(word: str) -> str:
@@ -37,6 +43,12 @@ def stem_word(word: str) -> str:
     return found
 
 
+def _folded(word: str) -> str:
+    """Lower-cased, accents folded (the folding looks up every character: only if needed)."""
+    word = word.lower()
+    return word if word.isascii() else word.translate(accent_map)
+
+
 class FoldedWords(Analyzer):
     """Words lower-cased and accent-folded; optionally stop words dropped (positions closed
     up) and the rest stemmed: 'Réseaux' -> 'reseaux'; 'the' -> nothing. Its keyword
@@ -44,8 +56,6 @@ class FoldedWords(Analyzer):
 
     def __init__(self, pattern: str = WORD_PATTERN, stops: bool = True, stemmed: bool = True):
         self.expression = re.compile(pattern)
-        # Whether a word may hold a dot (and be indexed by its parts too).
-        self._dotted = "." in pattern
         self.stops = STOP_WORDS if stops else frozenset()
         self.min_word = MIN_WORD if stops else 0
         self.stemmed = stemmed
@@ -53,6 +63,11 @@ class FoldedWords(Analyzer):
     @property
     def is_morph(self) -> bool:
         return self.stemmed
+
+    @property
+    def dotted(self) -> bool:
+        """Whether a word may hold a dot (and is then indexed by its parts too)."""
+        return "." in self.expression.pattern
 
     def has_morph(self) -> bool:
         return self.stemmed
@@ -108,35 +123,44 @@ class FoldedWords(Analyzer):
         exactly what indexing (``mode="index"`` with positions) yields, gathered in one
         loop without a Token per word. Indexing is most of a reindex's writing time."""
         found: dict[str, list[int]] = {}
-        stops, min_word = self.stops, self.min_word
-        stem = _STEMS.get if self.stemmed else None
+        indexed = _WORDS.setdefault((self.expression.pattern, bool(self.stops), self.stemmed), {})
         ascii_only = value.isascii()
+        dotted = self.dotted
         pos = None
         for number, text in enumerate(self._findall(value.lower() if ascii_only else value)):
-            if not ascii_only:
-                text = text.lower()
-                if not text.isascii():
-                    text = text.translate(accent_map)
-            if len(text) < min_word or text in stops:
+            word = indexed.get(text)
+            if word is None:
+                word = self._indexed_word(text, indexed)
+            if not word:
                 continue
             pos = number if pos is None else pos + 1
-            word = (stem(text) or stem_word(text)) if stem else text
             places = found.get(word)
             if places is None:
                 found[word] = [pos]
             else:
                 places.append(pos)
-            if "." in text:  # a dotted name is also found by its parts
-                for part in text.split("."):
-                    if len(part) >= min_word and part not in stops:
-                        part = stem_word(part) if stem else part
+            if dotted and "." in text:  # a dotted name is also found by its parts
+                for part in _folded(text).split("."):
+                    if len(part) >= self.min_word and part not in self.stops:
+                        part = stem_word(part) if self.stemmed else part
                         found.setdefault(part, []).append(pos)
         return found
+
+    def _indexed_word(self, token: str, indexed: dict[str, str]) -> str:
+        """The word ``token`` (as found) is indexed under, "" when none; remembered."""
+        text = _folded(token)
+        if len(text) < self.min_word or text in self.stops:
+            word = ""
+        else:
+            word = stem_word(text) if self.stemmed else text
+        if len(indexed) < _WORDS_KEPT:
+            indexed[token] = word
+        return word
 
     def frequencies(self, value: str) -> dict[str, int]:
         """Each word indexed for ``value`` and how often: ``positions`` counted, and for
         plain words (no stop words, stems or dotted names) of ASCII text, counted in C."""
-        if value.isascii() and not (self.stops or self.stemmed or self._dotted):
+        if value.isascii() and not (self.stops or self.stemmed or self.dotted):
             return Counter(self._findall(value.lower()))
         return {word: len(places) for word, places in self.positions(value).items()}
 
