@@ -60,11 +60,6 @@ WRITER_MB = 256
 # Memory for the postings of one segment written in bulk (some 30,000 pages), in each
 # worker: a full one is written out and another begun.
 SEGMENT_MB = 512
-# Objects allocated between the collector's young passes during a reindex (Python's
-# default is 700). A run holds a few records per document (100,000s of them) and
-# each pass walks what is young: at the default, the collector took a third of a
-# no-change reindex of 100,000 pages. Garbage in cycles (parsed pages) is still collected.
-GC_YOUNG_THRESHOLD = 50_000
 
 
 @dataclass(frozen=True)
@@ -181,16 +176,27 @@ def infer(
 
 
 @contextmanager
-def _collecting_less() -> Iterator[None]:
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(GC_YOUNG_THRESHOLD, thresholds[0]), *thresholds[1:])
+def _collecting_no_cycles() -> Iterator[None]:
+    """No cyclic garbage collection while a reindex runs, but where it parses pages.
+
+    A run holds a few records per document (100,000s of them), all of them to the end:
+    the collector walked them again and again for nothing (at Python's default
+    thresholds a third of a no-change reindex of 100,000 pages; with fewer, larger
+    passes still a sixth of one with 10 changed pages). Parsed pages are cycles, so where
+    pages are parsed in this process (index/scan.py) the collector runs, on what is new.
+    """
+    was_enabled, was_frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        if not was_frozen:
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
-@_collecting_less()
+@_collecting_no_cycles()
 def reindex(
     index_dir: Path,
     taxonomy: Taxonomy,

@@ -7,8 +7,10 @@ holds items left out on purpose, is never recalled: it is read every time, so it
 is always current.
 """
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -165,7 +167,8 @@ class Rereader:
     def __call__(self, path: str, doc_id: str) -> Document:
         documents = self.recent.pop(path, None)
         if documents is None:
-            result = read_source(Path(path), self.taxonomy, self.max_file_bytes)
+            with collecting_cycles():
+                result = read_source(Path(path), self.taxonomy, self.max_file_bytes)
             documents = {doc.id: doc for doc in result.documents}
         self.recent[path] = documents
         while len(self.recent) > self.KEEP_FILES:
@@ -186,11 +189,29 @@ def read_all(
     gives each file's posts' raw hashes from the last reindex."""
     read = partial(read_one, taxonomy=taxonomy, max_file_bytes=max_file_bytes)
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or not workers_can_start():
-        yield from zip(progress(paths), map(read, paths, unchanged), strict=True)
+        with collecting_cycles():
+            yield from zip(progress(paths), map(read, paths, unchanged), strict=True)
         return
     with worker_pool() as workers:
         results = workers.map(read, paths, unchanged, chunksize=16)
         yield from zip(progress(paths), results, strict=True)
+
+
+@contextmanager
+def collecting_cycles() -> Iterator[None]:
+    """Cyclic garbage collected while parsing, even in a reindex that otherwise leaves it
+    off (index/reindex.py): a parsed page is a cycle of elements. What the reindex holds
+    is frozen first (the collector passes over it no more), so turning the collector on
+    does not walk all that has been allocated since it was turned off."""
+    if gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
 
 
 def read_one(
