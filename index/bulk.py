@@ -180,21 +180,33 @@ class BulkWriter:
     def _wait_for(self, kind: str, key: int) -> tuple:
         while (kind, key) not in self._arrived:
             try:
-                message = self._results.get(timeout=LIVENESS_SECONDS)
+                self._take(self._results.get(timeout=LIVENESS_SECONDS))
             except queue.Empty:
                 self._check_alive()
-                continue
-            if message[0] == "failed":
-                raise message[2]
-            self._arrived[message[0], message[1]] = message[2:]
         return self._arrived.pop((kind, key))
 
+    def _take(self, message: tuple) -> None:
+        if message[0] == "failed":
+            raise message[2]
+        self._arrived[message[0], message[1]] = message[2:]
+
     def _check_alive(self) -> None:
-        for worker, process in enumerate(self._processes):
-            if worker not in self._finished and process.exitcode is not None:
+        """Raise if a worker ended before it finished. One that finished early sent its
+        last message before it exited, so what has come since is taken first."""
+        ended = [
+            (worker, process.exitcode)
+            for worker, process in enumerate(self._processes)
+            if process.exitcode is not None
+        ]
+        if not ended:
+            return
+        with suppress(queue.Empty):
+            while True:
+                self._take(self._results.get_nowait())
+        for worker, exitcode in ended:
+            if worker not in self._finished and ("finished", worker) not in self._arrived:
                 raise IndexWriteError(
-                    f"a reindex worker process ended (exit code {process.exitcode}); "
-                    "the index is unchanged"
+                    f"a reindex worker process ended (exit code {exitcode}); the index is unchanged"
                 )
 
     def _stop(self) -> None:

@@ -2,13 +2,19 @@
 it must leave exactly what reading everything first and writing it after leaves."""
 
 import json
+import queue
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+import index.bulk
 import index.reindex
 from index.area_guesses import GUESSED_FILE, LEARNED_FILE
+from index.bulk import BulkWriter
+from index.errors import IndexWriteError
 from index.manifest import MANIFEST_FILE
 from index.reindex import indexed_documents, reindex
 from index.store import open_index
@@ -132,3 +138,54 @@ def test_in_bulk_without_guessing_areas_nothing_is_guessed(monkeypatch, taxonomy
     documents = indexed_documents(open_index(index_dir))
     assert len(report.added) == len(documents) == 36
     assert not any(doc.areas_inferred for doc in documents.values())
+
+
+class Ended:
+    """Stands for a worker process that has exited (``exitcode``) or not (None)."""
+
+    def __init__(self, exitcode: int | None):
+        self.exitcode = exitcode
+
+
+def waiting_on(processes: list[Ended]) -> BulkWriter:
+    """A BulkWriter whose workers are ``processes``, their messages put in a plain queue."""
+    writer = BulkWriter(None, None, workers=len(processes))
+    writer._processes = processes
+    writer._results = queue.Queue()
+    return writer
+
+
+def test_a_worker_that_finished_and_exited_early_is_not_taken_for_lost(monkeypatch):
+    # At 100k documents one worker can finish seconds before the other: its exit must not
+    # fail the reindex while the reindex still waits for the other.
+    monkeypatch.setattr(index.bulk, "LIVENESS_SECONDS", 0.01)
+    first, second = Ended(None), Ended(0)
+    writer = waiting_on([first, second])
+    writer._results.put(("finished", 1, {"b": "second's guess"}, ["second's segment"]))
+
+    def first_finishes() -> None:
+        time.sleep(0.2)
+        writer._results.put(("finished", 0, {"a": "first's guess"}, ["first's segment"]))
+        first.exitcode = 0
+
+    finishing = threading.Thread(target=first_finishes)
+    finishing.start()
+    guesses = writer.finish(None)
+    finishing.join()
+    assert guesses == {"a": "first's guess", "b": "second's guess"}
+    assert writer._segments == [["first's segment"], ["second's segment"]]
+
+
+def test_what_an_ended_worker_sent_is_taken_before_it_is_judged():
+    writer = waiting_on([Ended(0), Ended(None)])
+    writer._results.put(("finished", 0, {}, []))
+    writer._check_alive()
+    assert ("finished", 0) in writer._arrived
+
+
+def test_a_worker_that_ended_before_it_finished_fails_the_reindex(monkeypatch):
+    monkeypatch.setattr(index.bulk, "LIVENESS_SECONDS", 0.01)
+    writer = waiting_on([Ended(None), Ended(-9)])
+    writer._results.put(("counted", 1, {}))
+    with pytest.raises(IndexWriteError, match=r"worker process ended \(exit code -9\)"):
+        writer.finish(None)
