@@ -38,7 +38,7 @@ from index.schema import document_fields
 from index.segment_writer import finished_segment, lean_writer
 from index.store import remove_uncommitted_files
 from index.taxonomy import Taxonomy
-from index.workers import new_queue, start_worker
+from index.workers import collecting_parsed_pages, new_queue, start_worker
 
 # Bytes of files handed to a worker at a time (or one larger file): small enough that
 # the workers finish together, large enough that handing them out costs nothing.
@@ -237,7 +237,8 @@ def work(worker: int, settings: BulkSettings, jobs, orders, results) -> None:
     """A worker's whole life: read and write until the files run out, drop the losers and
     count, then guess and write the waiting pages."""
     try:
-        _Worker(worker, settings).run(jobs, orders, results)
+        with collecting_parsed_pages():
+            _Worker(worker, settings).run(jobs, orders, results)
     except BaseException as error:
         results.put(("failed", worker, _sendable(error)))
 

@@ -22,7 +22,7 @@ from index.read_result import ReadResult, Skipped
 from index.readers import read_source
 from index.sources import MAX_FILE_BYTES, source_files
 from index.taxonomy import Taxonomy
-from index.workers import worker_pool, workers_can_start
+from index.workers import collecting_parsed_pages, worker_pool, workers_can_start
 
 # Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
 Progress = Callable[[list[Path]], Iterable[Path]]
@@ -202,14 +202,17 @@ def collecting_cycles() -> Iterator[None]:
     """Cyclic garbage collected while parsing, even in a reindex that otherwise leaves it
     off (index/reindex.py): a parsed page is a cycle of elements. What the reindex holds
     is frozen first (the collector passes over it no more), so turning the collector on
-    does not walk all that has been allocated since it was turned off."""
+    does not walk all that has been allocated since it was turned off. Young objects are
+    collected less often than by default (index/workers.py), about once a page."""
     if gc.isenabled():
-        yield
+        with collecting_parsed_pages():
+            yield
         return
     gc.freeze()
     gc.enable()
     try:
-        yield
+        with collecting_parsed_pages():
+            yield
     finally:
         gc.disable()
 

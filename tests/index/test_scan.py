@@ -11,7 +11,7 @@ import index.reindex
 import index.scan
 from index.reindex import reindex
 
-COPIES = 6  # about 180 files, every one parsed in this process
+COPIES = 24  # about 300 pages, every one parsed in this process
 
 
 def test_pages_parsed_in_process_are_collected_while_the_reindex_runs(
@@ -34,5 +34,6 @@ def test_pages_parsed_in_process_are_collected_while_the_reindex_runs(
     monkeypatch.setattr(index.articles, "parse_html", parse_and_count)
     report = reindex(tmp_path / "ix", taxonomy, [str(corpus)])
     assert len(report.added) > 100 and parsed[0] > 100
+    # Collected about every PARSING_GC_THRESHOLD objects: some dozens of these small pages.
     assert most[0] < parsed[0] / 4, f"{most[0]} of {parsed[0]} parsed pages alive at once"
     assert gc.isenabled()
