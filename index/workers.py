@@ -35,11 +35,18 @@ _CONTEXT.set_forkserver_preload(["__main__", "index.bulk"])
 PARSING_GC_THRESHOLD = 5_000
 
 
+def collect_for_parsing() -> tuple[int, ...]:
+    """Young objects collected every PARSING_GC_THRESHOLD allocations from now on; the
+    thresholds as they were."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(PARSING_GC_THRESHOLD, *threshold[1:])
+    return threshold
+
+
 @contextmanager
 def collecting_parsed_pages() -> Iterator[None]:
     """Young objects collected every PARSING_GC_THRESHOLD allocations, while inside."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(PARSING_GC_THRESHOLD, *threshold[1:])
+    threshold = collect_for_parsing()
     try:
         yield
     finally:
@@ -87,7 +94,7 @@ def worker_pool() -> ProcessPoolExecutor:
 
 def _parsing_worker(parent: int) -> None:
     exit_with(parent)
-    gc.set_threshold(PARSING_GC_THRESHOLD, *gc.get_threshold()[1:])
+    collect_for_parsing()
 
 
 def start_worker(target: Callable[..., None], *args: object) -> BaseProcess:
