@@ -18,11 +18,10 @@ A page gets an area only when the evidence is clear: its score must reach a floo
 come close to the page's best area, at most three areas, and a page with too few words
 gets none. A wrong area costs more than a missing one.
 
-Plain Python, no NumPy or scikit-learn: a few dozen areas against sparse word counts is
+Plain Python and NumPy, no scikit-learn: a few dozen areas against sparse word counts is
 dictionary work, and a trained scikit-learn model could not be updated by subtraction.
 """
 
-import heapq
 import math
 import re
 from collections import Counter
@@ -30,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
@@ -195,10 +195,11 @@ class AreaModel:
 def area_model(counts: AreaCounts, keywords: dict[str, tuple[str, ...]]) -> AreaModel:
     total = counts.documents
     idf = {term: math.log(1 + total / n) for term, n in counts.term_documents.items()}
+    vocabulary = _Vocabulary(counts, idf)
     profiles = {
         area: profile
         for area in learned_areas(counts)
-        if (profile := _profile(counts.area_terms[area], counts.area_documents[area], counts, idf))
+        if (profile := vocabulary.profile(counts.area_terms[area], counts.area_documents[area]))
     }
     by_term: dict[str, list[tuple[str, float]]] = {}
     for area, profile in profiles.items():
@@ -217,19 +218,42 @@ def area_model(counts: AreaCounts, keywords: dict[str, tuple[str, ...]]) -> Area
     )
 
 
-def _profile(
-    terms: dict[str, int], size: int, counts: AreaCounts, idf: dict[str, float]
-) -> dict[str, float]:
-    """Terms more common in the area's pages than in the others', idf-weighted."""
-    others = counts.documents - size
-    term_documents = counts.term_documents  # local names: this loop runs a million times
-    weights = {}
-    for term, inside in terms.items():
-        lift = inside / size - ((term_documents[term] - inside) / others if others else 0.0)
-        if lift > 0:
-            weights[term] = lift * idf[term]
-    top = heapq.nsmallest(PROFILE_TERMS, weights.items(), key=lambda item: (-item[1], item[0]))
-    return _unit(dict(top))
+class _Vocabulary:
+    """Every labelled term with its page count and idf, as arrays a profile indexes.
+
+    An area's profile weighs each of its terms: a few hundred thousand terms over all
+    areas at 100k pages. The arithmetic runs in NumPy (the same IEEE operations as
+    Python's floats, so the same weights), the choosing and ordering of the few thousand
+    kept in Python."""
+
+    def __init__(self, counts: AreaCounts, idf: dict[str, float]):
+        self.position = {term: i for i, term in enumerate(counts.term_documents)}
+        self.documents = counts.documents
+        size = len(self.position)
+        self.everywhere = np.fromiter(counts.term_documents.values(), dtype=np.int64, count=size)
+        self.idf = np.fromiter(idf.values(), dtype=np.float64, count=size)  # same order
+
+    def profile(self, terms: dict[str, int], size: int) -> dict[str, float]:
+        """Terms more common in the area's pages than in the others', idf-weighted: the
+        PROFILE_TERMS heaviest, heaviest first (ties by term), at unit length."""
+        if not terms:
+            return {}
+        names = list(terms)
+        at = np.fromiter(map(self.position.__getitem__, names), dtype=np.intp, count=len(names))
+        inside = np.fromiter(terms.values(), dtype=np.int64, count=len(names))
+        lift = inside / size
+        others = self.documents - size
+        if others:
+            lift -= (self.everywhere[at] - inside) / others
+        weights = lift * self.idf[at]
+        kept = np.flatnonzero(lift > 0)
+        if len(kept) > PROFILE_TERMS:
+            # All at least as heavy as the PROFILE_TERMS-th: ties at the cut sort by term.
+            cut = np.partition(weights[kept], len(kept) - PROFILE_TERMS)[-PROFILE_TERMS]
+            kept = kept[weights[kept] >= cut]
+        top = [(names[i], w) for i, w in zip(kept.tolist(), weights[kept].tolist(), strict=True)]
+        top.sort(key=lambda item: (-item[1], item[0]))
+        return _unit(dict(top[:PROFILE_TERMS]))
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:

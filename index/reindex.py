@@ -35,6 +35,7 @@ from index.manifest import (
     reading_fingerprint,
     save_manifest,
 )
+from index.merging import fold_small_segments
 from index.read_result import Skipped
 from index.scan import Gathered, Progress, Rereader, Scan, scan, settle_missing, source_paths
 from index.schema import document_fields, document_from_stored
@@ -427,7 +428,10 @@ def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: b
             writer.update_document(**document_fields(doc.full()))
         for doc in report.added:  # new ids: nothing to replace
             writer.add_document(**document_fields(doc.full()))
-        writer.commit()
+        if isinstance(writer, ParallelWriter):
+            writer.commit()
+        else:
+            writer.commit(mergetype=fold_small_segments)
 
 
 @contextmanager

@@ -141,11 +141,16 @@ class Gathered:
 def source_paths(roots: list[str], taxonomy: Taxonomy) -> list[str]:
     """The files to read; the taxonomy file in use is not one (its realpath is compared
     only for files of its name: resolving every path costs seconds on a large corpus)."""
-    name = os.path.basename(taxonomy.source) if taxonomy.source else None
+    paths = _list_paths(roots)
+    if not taxonomy.source:
+        return paths
+    name = os.path.basename(taxonomy.source)
     return [
         path
-        for path in _list_paths(roots)
-        if os.path.basename(path) != name or os.path.realpath(path) != taxonomy.source
+        for path in paths
+        if not path.endswith(name)  # cheap, before the exact tests
+        or os.path.basename(path) != name
+        or os.path.realpath(path) != taxonomy.source
     ]
 
 

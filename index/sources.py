@@ -23,13 +23,34 @@ def source_files(root: str) -> Iterator[str]:
     if os.path.isfile(root):
         yield root
         return
-    for folder, subfolders, names in os.walk(root, followlinks=False):
-        subfolders[:] = sorted(
-            name for name in subfolders if not name.startswith(".") and name not in _SKIPPED_FOLDERS
-        )
-        for name in sorted(names):
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES:
-                yield os.path.join(folder, name)
+    yield from _files_under(root)
+
+
+def _files_under(folder: str) -> Iterator[str]:
+    # os.scandir, not os.walk: the entries know their kind and path (a third as long).
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return  # unreadable: passed over, as os.walk does
+    subfolders = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            continue
+        if is_folder:
+            if name not in _SKIPPED_FOLDERS and not entry.is_symlink():
+                subfolders.append(entry.path)
+            continue
+        dot = name.rfind(".")
+        if dot > 0 and name[dot:].lower() in SOURCE_SUFFIXES:
+            yield entry.path
+    for subfolder in subfolders:
+        yield from _files_under(subfolder)
 
 
 def is_under(path: str, roots: Iterable[str]) -> bool:

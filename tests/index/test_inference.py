@@ -1,5 +1,7 @@
 """Area inference: keywords and learned profiles guess areas for pages that name none."""
 
+import heapq
+import math
 from dataclasses import replace
 
 import pytest
@@ -127,3 +129,33 @@ def test_a_sentence_given_as_a_keyword_is_ignored():
     sentence = "quantum " * 7
     model = area_model(AreaCounts(), {"Quantum computing": (sentence, "qubit")})
     assert model.phrase_lengths == {"qubit": (1,)}
+
+
+def _profile_by_the_loop(counts: AreaCounts, area: str, keep: int) -> dict[str, float]:
+    """The profile as first written, one term at a time in plain Python."""
+    size, total = counts.area_documents[area], counts.documents
+    others = total - size
+    weights = {}
+    for term, inside in counts.area_terms[area].items():
+        everywhere = counts.term_documents[term]
+        lift = inside / size - ((everywhere - inside) / others if others else 0.0)
+        if lift > 0:
+            weights[term] = lift * math.log(1 + total / everywhere)
+    top = heapq.nsmallest(keep, weights.items(), key=lambda item: (-item[1], item[0]))
+    norm = math.sqrt(sum(w * w for _, w in top))
+    return {term: w / norm for term, w in top}
+
+
+@pytest.mark.parametrize("keep", [2000, 25])
+def test_profiles_are_the_plain_loops_weight_for_weight_in_order(
+    labelled, taxonomy, monkeypatch, keep
+):
+    monkeypatch.setattr("index.inference.PROFILE_TERMS", keep)
+    counts = count_documents(labelled)
+    model = area_model(counts, taxonomy.keywords)
+    assert model.profiles
+    for area, profile in model.profiles.items():
+        expected = _profile_by_the_loop(counts, area, keep)
+        assert list(profile.items()) == list(expected.items())  # same floats, same order
+    if keep == 25:
+        assert {len(profile) for profile in model.profiles.values()} == {25}
