@@ -15,7 +15,8 @@ writes the postings, and the postings writer's block buffer is filled here direc
 """
 
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from hashlib import md5
 from pickle import dumps
 
 import numpy as np
@@ -28,12 +29,19 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
+from whoosh.filedb.filetables import HashWriter, md5_hash
+from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
+from whoosh.filedb.filetables import _pointer as _POINTER
 from whoosh.index import Index
 from whoosh.reading import IndexReader
-from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+# The term table's record of a term (W3TermInfo.to_bytes, not inlined).
+_TERMINFO = W3TermInfo._struct
+# A block's magic and length, before its info and data.
+_BLOCK_HEADER_BYTES = len(WHOOSH3_HEADER_MAGIC) + 4
 # A length byte of 0 is "no length", as Whoosh's own reader says.
 _LENGTH_OF_BYTE = [None] + [byte_to_length(code) for code in range(1, 256)]
 # Bytes a term costs besides its postings (its key and its place in the dictionary).
@@ -66,6 +74,8 @@ class LeanSegmentWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = PostingsInMemory()
         self.budget = limitmb * 1024 * 1024
+        terms = self.fieldwriter._tindex
+        terms._write_hashes = _write_hashes.__get__(terms)
 
     def is_full(self) -> bool:
         """Whether the postings held have reached the writer's memory budget."""
@@ -170,18 +180,21 @@ def write_postings(
     """Write each term's postings a block at a time: what Whoosh's ``add_postings`` does one
     posting at a time (blocks of the same size, with the same statistics)."""
     current = None
-    length_of = _no_length
+    batch = None
     for fieldname, btext, docnums, weights, values in terms:
         if fieldname != current:
             if current is not None:
+                batch.flush()
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
-            length_of = _lengths_of(lengths, fieldname)
+            batch = _OneBlockTerms(fieldwriter, _length_codes(lengths, fieldname))
             current = fieldname
         block = fieldwriter._postwriter
         if len(docnums) <= block._blocklimit and not block._compression:
-            _write_one_block(fieldwriter, btext, docnums, weights, values, length_of)
+            batch.add(btext, docnums, weights, values)
             continue
+        batch.flush()  # Whoosh's writer writes to the files next
+        length_of = batch.length_of
         fieldwriter.start_term(btext)
         for start in range(0, len(docnums), block._blocklimit):
             if start:
@@ -189,7 +202,9 @@ def write_postings(
             end = start + block._blocklimit
             _fill_block(block, docnums[start:end], weights[start:end], values[start:end], length_of)
         fieldwriter.finish_term()
+        batch.resume()
     if current is not None:
+        batch.flush()
         fieldwriter.finish_field()
 
 
@@ -204,43 +219,122 @@ def _fill_block(block, docnums: list[int], weights: list[float], values: list[by
     block._maxlength = max(found, default=0)
 
 
-def _write_one_block(fieldwriter, btext: bytes, docnums, weights, values, length_of) -> None:
-    """A term whose postings fit in one uncompressed block, written as the postings writer
-    writes it (``start_term``, ``_write_block(last=True)``, ``finish_term``) but without
-    its steps for terms of many blocks: most terms are rare, and this is most of a commit."""
-    block = fieldwriter._postwriter
-    block._format = fieldwriter._format
-    _fill_block(block, docnums, weights, values, length_of)
-    data = dumps((tuple(_deltas(docnums)), block._mini_weights(), block._mini_values()), 2)
-    info = dumps(
-        (
-            len(docnums),
-            docnums[-1],
-            block._maxweight,
-            0,
-            length_to_byte(block._minlength),
-            length_to_byte(block._maxlength),
-        ),
-        2,
-    )
-    postfile = block._postfile
-    start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    postfile.write_int(-(len(info) + len(data)))  # negative: the last block
-    postfile.write(info)
-    postfile.write(data)
-    terminfo = W3TermInfo(
-        sum(block._weights),
-        len(docnums),
-        block._minlength,
-        block._maxlength,
-        block._maxweight,
-        docnums[0],
-        docnums[-1],
-    )
-    terminfo.set_extent(start, postfile.tell() - start)
-    key = pack_ushort(fieldwriter._fieldid) + btext
-    fieldwriter._tindex.add(key, terminfo.to_bytes())
+class _OneBlockTerms:
+    """Terms of one field whose postings fit in one uncompressed block, written as the
+    postings writer and the term table write them (``start_term``, ``_write_block(last=
+    True)``, ``finish_term``, the hash file's ``add``) but gathered in memory and written
+    to the two files in large pieces: most terms are rare, and a commit is mostly these.
+    ``flush`` before anything else writes to the files, ``resume`` after."""
+
+    FLUSH_BYTES = 1 << 20
+
+    def __init__(self, fieldwriter: W3FieldWriter, codes: bytes | None):
+        self.fieldwriter = fieldwriter
+        self.codes = codes
+        self.prefix = pack_ushort(fieldwriter._fieldid)
+        self.postings = bytearray()
+        self.table = bytearray()
+        # How the postings writer's _mini_values keeps a block's values.
+        fixed = fieldwriter._format.fixed_value_size()
+        self.values_kept = "tuple" if fixed is None or fixed < 0 else "join" if fixed else "none"
+        tindex = fieldwriter._tindex
+        self.positions, self.buckets, self.last_key = tindex.index, tindex.buckets, tindex.lastkey
+        self.hashed = _md5_hash if tindex.hashfn is md5_hash else tindex.hashfn
+        self.resume()
+
+    def length_of(self, docnum: int) -> int | None:
+        return _LENGTH_OF_BYTE[self.codes[docnum]] if self.codes is not None else None
+
+    def resume(self) -> None:
+        """Go on where the files end now."""
+        self.postings_at = self.fieldwriter._postfile.tell()
+        self.table_at = self.fieldwriter._tindex.dbfile.tell()
+
+    def add(self, btext: bytes, docnums: list[int], weights: list[float], values: list) -> None:
+        rounded = array("f", weights)  # the block keeps weights as 32-bit floats
+        first = rounded[0]
+        if len(rounded) == 1 or all(w == first for w in rounded):
+            mini_weights = None if first == 1.0 else first
+        else:
+            mini_weights = tuple(rounded)
+        kept = self.values_kept
+        if kept == "none":
+            mini_values = None
+        else:
+            present = [value for value in values if value]
+            mini_values = tuple(present) if kept == "tuple" else b"".join(present)
+        codes = self.codes
+        if codes is None:
+            low = high = 0
+        elif len(docnums) == 1:
+            low = high = codes[docnums[0]]
+        else:
+            found = [code for docnum in docnums if (code := codes[docnum])]
+            low, high = (min(found), max(found)) if found else (0, 0)
+        maxweight = max(0, *weights)
+        last = docnums[-1]
+        deltas = (last,) if len(docnums) == 1 else tuple(_deltas(docnums))
+        data = dumps((deltas, mini_weights, mini_values), 2)
+        info = dumps((len(docnums), last, maxweight, 0, low, high), 2)
+        postings = self.postings
+        start = self.postings_at + len(postings)
+        size = len(info) + len(data)
+        postings += WHOOSH3_HEADER_MAGIC
+        postings += pack_int(-size)  # negative: the last block
+        postings += info
+        postings += data
+        terminfo = (
+            _TERMINFO.pack(
+                False, sum(rounded), len(docnums), low, high, maxweight, docnums[0], last
+            )
+            + pack_long(start)
+            + pack_int(size + _BLOCK_HEADER_BYTES)
+        )
+        key = self.prefix + btext
+        table = self.table
+        at = self.table_at + len(table)
+        self.positions.append(at)  # what OrderedHashWriter.add does; keys come sorted
+        table += _KEY_VALUE_LENGTHS.pack(len(key), len(terminfo))
+        table += key
+        table += terminfo
+        hashed = self.hashed(key)
+        self.buckets[hashed & 255].append((hashed, at))
+        self.last_key = key
+        if len(postings) + len(table) > self.FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        self.fieldwriter._tindex.lastkey = self.last_key
+        if self.postings:
+            self.fieldwriter._postfile.write(bytes(self.postings))
+            self.postings.clear()
+        if self.table:
+            self.fieldwriter._tindex.dbfile.write(bytes(self.table))
+            self.table.clear()
+        self.resume()
+
+
+def _md5_hash(key: bytes) -> int:
+    """Whoosh's ``md5_hash`` (the low 32 bits of the key's MD5), without the hex."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+
+
+def _write_hashes(self: HashWriter) -> None:
+    """Whoosh's ``HashWriter._write_hashes``, each bucket's table in one write, not one a
+    slot (a term table has two slots a term)."""
+    dbfile = self.dbfile
+    null = (0, 0)
+    for entries in self.buckets:
+        position = dbfile.tell()
+        slots = 2 * len(entries)
+        self.directory.append((position, slots))
+        table = [null] * slots
+        for hashed, at in entries:
+            slot = (hashed >> 8) % slots
+            while table[slot] != null:
+                slot = (slot + 1) % slots
+            table[slot] = (hashed, at)
+        dbfile.write(b"".join([_POINTER.pack(hashed, at) for hashed, at in table]))
 
 
 def _deltas(numbers: list[int]) -> Iterator[int]:
@@ -250,15 +344,8 @@ def _deltas(numbers: list[int]) -> Iterator[int]:
         previous = number
 
 
-def _no_length(docnum: int) -> None:
-    return None
-
-
-def _lengths_of(reader: IndexReader, fieldname: str) -> Callable[[int], int | None]:
-    """Each document's length of ``fieldname``, as Whoosh's writer reads it (None for
-    none), from the field's whole lengths column read once."""
+def _length_codes(reader: IndexReader, fieldname: str) -> bytes | None:
+    """Each document's length byte of ``fieldname`` (0: none), from the field's whole
+    lengths column read once; None when the field keeps no lengths."""
     column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return _no_length
-    codes = bytes(column.load())
-    return lambda docnum: _LENGTH_OF_BYTE[codes[docnum]]
+    return None if column is None else bytes(column.load())
