@@ -120,7 +120,9 @@ def indexed_documents(ix: Index) -> dict[str, Document]:
         }
 
 
-def plan(indexed: dict[str, Document], found: Scan) -> ReindexReport:
+def plan(
+    indexed: dict[str, Document], found: Scan, kept: dict[str, Document] | None = None
+) -> ReindexReport:
     """The diff between the index and the sources; nothing is written here.
 
     A document whose file moved counts as updated, so the index always knows its real
@@ -135,7 +137,7 @@ def plan(indexed: dict[str, Document], found: Scan) -> ReindexReport:
             updated.append(doc)
         else:
             unchanged += 1
-    kept = kept_documents(indexed, found)
+    kept = kept_documents(indexed, found) if kept is None else kept
     removed = [
         doc
         for doc_id, doc in indexed.items()
@@ -161,13 +163,19 @@ def kept_documents(indexed: dict[str, Document], found: Scan) -> dict[str, Docum
 
 
 def infer(
-    index_dir: Path, found: Scan, indexed: dict[str, Document], taxonomy: Taxonomy, full: bool
+    index_dir: Path,
+    found: Scan,
+    indexed: dict[str, Document],
+    kept: dict[str, Document],
+    taxonomy: Taxonomy,
+    full: bool,
 ) -> tuple[Scan, Inference]:
-    """``found`` with areas inferred for the documents that name none."""
+    """``found`` with areas inferred for the documents that name none; ``kept`` are the
+    indexed documents kept although not found (``kept_documents``)."""
     inference = with_inferred_areas(
         found.documents,
         indexed,
-        kept_documents(indexed, found),
+        kept,
         taxonomy.keywords,
         load_saved_guesses(index_dir),
         partial(load_counts, index_dir),
@@ -237,7 +245,7 @@ def reindex(
                 if prepared is None:
                     prepared = run.prepare(ix, stored, roots)
                     run.remember(roots)
-                    _write(ix, prepared.report, prepared.found, prepared.indexed, full)
+                    _write(ix, prepared.report, prepared.found, prepared.kept, full)
             if prepared.inference:
                 save_inference(index_dir, prepared.inference)
             save_manifest(index_dir, run.manifest(ix, prepared), prepared.known)
@@ -255,6 +263,8 @@ class Prepared:
 
     found: Scan
     indexed: dict[str, Document | KnownDocument]
+    # Indexed documents not found whose source failed: kept as they are.
+    kept: dict[str, Document | KnownDocument]
     report: ReindexReport
     inference: Inference | None
     # The manifest of the index as it was, when it was valid.
@@ -282,10 +292,11 @@ class Run:
         recall = known if known and not self.full and known.reading == self.reading else None
         found = scan(roots, self.taxonomy, self.progress, self.max_file_bytes, recall)
         found = settle_missing(found, indexed)
+        kept = kept_documents(indexed, found)
         inference = None
         if self.infer_areas:
-            found, inference = infer(self.index_dir, found, indexed, self.taxonomy, self.full)
-        return Prepared(found, indexed, plan(indexed, found), inference, known)
+            found, inference = infer(self.index_dir, found, indexed, kept, self.taxonomy, self.full)
+        return Prepared(found, indexed, kept, plan(indexed, found, kept), inference, known)
 
     def remember(self, roots: list[str]) -> None:
         """Remember the sources and settings: before the commit, so that a later bare
@@ -333,7 +344,7 @@ class Run:
                 bulk.finish(None)
             self.remember(roots)
             bulk.commit([doc.full() for doc in kept.values()], losers)
-        return Prepared(found, indexed, plan(indexed, found), inference, known)
+        return Prepared(found, indexed, kept, plan(indexed, found, kept), inference, known)
 
     def manifest(self, ix: Index, prepared: Prepared) -> Manifest:
         """What the index holds now, for the next run to recall."""
@@ -347,7 +358,7 @@ class Run:
             read_hash = found.read_hashes.get(doc.id, doc.content_hash)
             return _row(doc, read_hash, found.raw_hashes.get(doc.id, ""))
 
-        kept = kept_documents(prepared.indexed, found).values()
+        kept = prepared.kept.values()
         rows = {doc.id: row_of(doc) for doc in [*kept, *found.documents.values()]}
         return Manifest(ix.latest_generation(), self.reading, dict(found.clean), rows)
 
@@ -360,7 +371,13 @@ def _indexed(
         return {}
     if known is None:
         return indexed_documents(ix)
-    return {row.id: row.known(as_read=False, load=stored.get) for row in known.rows.values()}
+    load = stored.get  # the documents as indexed (Row.known, without a call each)
+    return {
+        row.id: KnownDocument(
+            row.id, row.path, row.content_hash, row.areas, row.title, row.modified, None, load
+        )
+        for row in known.rows.values()
+    }
 
 
 def _recalled_as_indexed(doc: KnownDocument, row: Row) -> bool:
@@ -411,9 +428,9 @@ def source_roots(index_dir: Path, given: list[str], full: bool) -> list[str]:
     return roots
 
 
-def _write(ix: Index, report: ReindexReport, found: Scan, indexed: dict, full: bool) -> None:
+def _write(ix: Index, report: ReindexReport, found: Scan, kept: dict, full: bool) -> None:
     if full:
-        everything = [*found.documents.values(), *kept_documents(indexed, found).values()]
+        everything = [*found.documents.values(), *kept.values()]
         with _writing(ix, len(everything)) as writer:
             for doc in everything:
                 writer.add_document(**document_fields(doc.full()))
