@@ -66,3 +66,12 @@ def test_postings_come_back_by_field_and_term_each_in_the_order_added():
     ]
     pool.cleanup()
     assert list(pool.by_term()) == []
+
+
+def test_written_in_small_pieces_the_segment_is_the_same(tmp_path, documents, monkeypatch):
+    """Terms gathered in memory go to the files a piece at a time (a megabyte, at scale)."""
+    monkeypatch.setattr("index.segment_writer._OneBlockTerms.FLUSH_BYTES", 300)
+    whoosh = segment_files(tmp_path / "whoosh", SegmentWriter, documents)
+    lean = segment_files(tmp_path / "lean", LeanSegmentWriter, documents)
+    for name in whoosh:
+        assert lean[name] == whoosh[name], f"{name} differs"
