@@ -4,8 +4,6 @@ import codecs
 import json
 import re
 
-from charset_normalizer import from_bytes
-
 # UTF-32 first: its little-endian mark starts with UTF-16's.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -100,6 +98,10 @@ def _damaged_utf8(data: bytes) -> str | None:
 
 
 def _detected(data: bytes) -> str:
+    # Imported here: only an undecodable file needs it, and the search server never does
+    # (4 MB in each of its worker processes).
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if not matches:
         return data.decode(_WESTERN, errors="replace")
