@@ -32,13 +32,25 @@ def fold_small_segments(writer: SegmentWriter, segments: Sequence[Segment]) -> l
     for segment in segments:
         if segment.doc_count() == 0:
             continue  # every page in it deleted since
-        if segment.doc_count() > FOLD_PAGES:
+        pages = _live_pages(writer, segment) if segment.doc_count() <= FOLD_PAGES else None
+        if pages is None:
             kept.append(segment)
             continue
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            for stored in reader.all_stored_fields():  # the live pages
-                writer.add_document(**document_fields(document_from_stored(stored)))
-        finally:
-            reader.close()
+        for fields in pages:
+            writer.add_document(**fields)
     return MERGE_SMALL(writer, kept)
+
+
+def _live_pages(writer: SegmentWriter, segment: Segment) -> list[dict] | None:
+    """Each live page of ``segment`` as fields to index again; None (the segment is then
+    kept as it is) when one cannot be rebuilt from what is stored: an index written by
+    an older version, say. Folding saves time; it must never cost a commit."""
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        return [
+            document_fields(document_from_stored(stored)) for stored in reader.all_stored_fields()
+        ]
+    except Exception:
+        return None
+    finally:
+        reader.close()

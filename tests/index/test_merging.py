@@ -73,3 +73,20 @@ def test_a_new_file_is_searchable_whether_or_not_segments_fold(
     assert len(report.added) == 1
     assert len(indexed_documents(open_index(index_dir))) == 37
     assert len(segments(index_dir)) == (2 if fold_pages == 0 else 1)
+
+
+def test_a_segment_whose_pages_cannot_be_rebuilt_is_kept_and_the_commit_goes_on(
+    tmp_path, taxonomy, corpus, monkeypatch
+):
+    index_dir = tmp_path / "ix"
+    reindex(index_dir, taxonomy, [str(corpus)])
+
+    def unreadable(stored):
+        raise KeyError("a field this version does not know")
+
+    monkeypatch.setattr("index.merging.document_from_stored", unreadable)
+    edit(corpus / STORY, "low-hanging", "low-lying")
+    report = reindex(index_dir, taxonomy)
+    assert len(report.updated) == 1
+    assert segments(index_dir) == [(35, 36), (1, 1)]  # kept, less the page replaced
+    assert len(indexed_documents(open_index(index_dir))) == 36
