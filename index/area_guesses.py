@@ -9,9 +9,11 @@ two files beside the index keep what earlier runs did:
 
 - ``areas-learned.json``: the counts learned from the labelled pages
   (``inference.AreaCounts``), with a fingerprint of the labelled pages (id and content
-  hash) they came from. When labelled pages change, only those are read: the old
-  version (from the index) is subtracted and the new one added. Counts are whole
-  numbers, so the result equals learning from scratch.
+  hash) they came from; a column of counts per area over the vocabulary (32-bit
+  integers, base64), read into arrays a model is built from without a lookup per term.
+  When labelled pages change, only those are read: the old version (from the index) is
+  subtracted and the new one added. Counts are whole numbers, so the result equals
+  learning from scratch.
 - ``areas-guessed.json``: each unlabelled page's guess, with the page's content hash
   as read (before its guess) and as indexed (with it). A page whose text did not change
   keeps its guess without being read or hashed again, as long as the model it was
@@ -29,6 +31,8 @@ reindex killed between its commit and saving them), everything is learned afresh
 They are JSON, not pickle, so a tampered index folder cannot run code.
 """
 
+import base64
+import binascii
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -38,12 +42,16 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 from index.document import Document
 from index.inference import (
     MODEL_VERSION,
     AreaCounts,
     AreaModel,
+    CountArrays,
     area_model,
+    count_arrays,
     count_documents,
     infer_areas,
     learned_areas,
@@ -57,6 +65,8 @@ GUESSED_FILE = "areas-guessed.json"
 DRIFT_SHARE = 0.05
 SMALL_CORPUS = 200
 FILE_FORMAT = 2
+# The counts' file: columns of counts (format 2 held a dictionary per area).
+LEARNED_FORMAT = 3
 
 LoadCounts = Callable[[str], AreaCounts | None]
 
@@ -283,10 +293,41 @@ def load_saved_guesses(index_dir: Path) -> SavedGuesses | None:
 def load_counts(index_dir: Path, trained_on: str) -> AreaCounts | None:
     """The counts saved for ``trained_on``; None when the file holds other counts."""
     data = read_json(index_dir / LEARNED_FILE)
-    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+    if not isinstance(data, dict) or data.get("trained_on") != trained_on:
         return None
-    if data.get("trained_on") != trained_on:
+    if data.get("format") == FILE_FORMAT:  # as earlier versions saved them
+        return _counts_by_term(data)
+    if data.get("format") != LEARNED_FORMAT:
         return None
+    try:
+        vocabulary = data["terms"]
+        size = len(vocabulary)
+        if not all(isinstance(term, str) for term in vocabulary) or len(set(vocabulary)) < size:
+            return None
+        everywhere = _column(data["term_documents"], size)
+        columns = {str(area): _column(column, size) for area, column in data["area_terms"].items()}
+        if (everywhere <= 0).any() or any((column < 0).any() for column in columns.values()):
+            return None
+        area_terms = {}
+        for area, column in columns.items():
+            at = np.flatnonzero(column).tolist()
+            area_terms[area] = dict(
+                zip(map(vocabulary.__getitem__, at), column[at].tolist(), strict=True)
+            )
+        return AreaCounts(
+            documents=int(data["documents"]),
+            term_documents=dict(zip(vocabulary, everywhere.tolist(), strict=True)),
+            area_documents={str(area): int(n) for area, n in data["area_documents"].items()},
+            area_terms=area_terms,
+            arrays=CountArrays(vocabulary, everywhere, columns),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
+        return None
+
+
+def _counts_by_term(data: dict) -> AreaCounts | None:
+    """Counts saved a dictionary per area (format 2): read once, then saved as columns,
+    rather than learned again from every labelled page."""
     try:
         return AreaCounts(
             documents=int(data["documents"]),
@@ -298,6 +339,40 @@ def load_counts(index_dir: Path, trained_on: str) -> AreaCounts | None:
         return None
 
 
+def _column(encoded: str, size: int) -> np.ndarray:
+    """A column of counts as saved: 32-bit little-endian integers, base64."""
+    column = np.frombuffer(base64.b64decode(encoded, validate=True), dtype="<i4")
+    if len(column) != size:
+        raise ValueError("a column of the wrong length")
+    return column.astype(np.int64)
+
+
+def _learned(trained_on: str, counts: AreaCounts) -> dict:
+    """The counts as saved: columns over the vocabulary in term order (so that the same
+    counts always give the same file), terms no labelled page holds left out."""
+    arrays = count_arrays(counts)
+    vocabulary = arrays.vocabulary
+    order = np.array(sorted(range(len(vocabulary)), key=vocabulary.__getitem__), dtype=np.intp)
+    order = order[arrays.term_documents[order] > 0]
+
+    def encoded(column: np.ndarray) -> str:
+        return base64.b64encode(column[order].astype("<i4").tobytes()).decode("ascii")
+
+    return {
+        "format": LEARNED_FORMAT,
+        "trained_on": trained_on,
+        "documents": counts.documents,
+        "terms": [vocabulary[i] for i in order.tolist()],
+        "term_documents": encoded(arrays.term_documents),
+        "area_documents": counts.area_documents,
+        "area_terms": {
+            area: encoded(column)
+            for area, column in arrays.area_terms.items()
+            if area in counts.area_terms
+        },
+    }
+
+
 def save_inference(index_dir: Path, inference: Inference) -> None:
     """Keep what this run learned and guessed, for the next; only what changed is written.
 
@@ -307,13 +382,13 @@ def save_inference(index_dir: Path, inference: Inference) -> None:
     counts, guesses = inference.counts, inference.guesses
     with suppress(OSError):
         if counts is not None:
-            learned = {"format": FILE_FORMAT, "trained_on": inference.trained_on}
-            write_json_atomically(index_dir / LEARNED_FILE, learned | _shallow(counts), indent=None)
+            learned = _learned(inference.trained_on, counts)
+            write_json_atomically(index_dir / LEARNED_FILE, learned, indent=None)
         if guesses is not None:
             guessed = {"format": FILE_FORMAT} | _shallow(guesses)
             write_json_atomically(index_dir / GUESSED_FILE, guessed, indent=None)
 
 
-def _shallow(record: AreaCounts | SavedGuesses) -> dict:
+def _shallow(record: SavedGuesses) -> dict:
     """A record's fields as a dict, values shared: ``asdict`` deep-copies (seconds here)."""
     return {field.name: getattr(record, field.name) for field in fields(record)}

@@ -12,7 +12,8 @@ Two kinds of evidence, each optional:
 What is learned is kept as whole-number counts (``AreaCounts``): how many labelled pages
 hold each term, in all and per area. Counts add and subtract exactly, so a reindex that
 changes a few labelled pages updates them by reading only those pages, and gets the
-same counts as learning from scratch. ``index/area_cache.py`` keeps them on disk.
+same counts as learning from scratch. ``index/area_guesses.py`` keeps them on disk,
+as columns over the vocabulary (``CountArrays``) that a model is built from at once.
 
 A page gets an area only when the evidence is clear: its score must reach a floor and
 come close to the page's best area, at most three areas, and a page with too few words
@@ -28,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 from whoosh.analysis import STOP_WORDS
@@ -84,6 +86,18 @@ def page_words(doc: Document) -> list[str]:
 
 
 @dataclass(frozen=True)
+class CountArrays:
+    """``AreaCounts``' term counts as columns over a vocabulary: what a model is built from
+    without a lookup per (area, term) (484,303 of them at 100,000 pages)."""
+
+    vocabulary: list[str]
+    # labelled pages that hold each term (0: none)
+    term_documents: np.ndarray
+    # area -> pages of that area that hold each term
+    area_terms: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
 class AreaCounts:
     """What the labelled pages teach, as counts that add and subtract exactly."""
 
@@ -94,6 +108,9 @@ class AreaCounts:
     area_documents: dict[str, int] = field(default_factory=dict)
     # area -> term -> pages of that area that hold the term
     area_terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The same counts as arrays, when they were read from disk (index/area_guesses.py)
+    # and kept up to date since: not part of what the counts are.
+    arrays: CountArrays | None = field(default=None, compare=False, repr=False)
 
 
 def count_documents(docs: Iterable[Document]) -> AreaCounts:
@@ -124,6 +141,9 @@ class CountsTally:
         self.area_terms = dict(start.area_terms)
         # Areas whose term counts are this tally's own (the others are still start's).
         self._copied: set[str] = set()
+        # start's arrays, and the terms counted since, to bring them up to date.
+        self._arrays = start.arrays
+        self._terms_counted: set[str] = set()
 
     def add_page(self, doc: Document, sign: int = 1) -> None:
         """Count a labelled page (``sign`` -1: uncount it)."""
@@ -132,12 +152,16 @@ class CountsTally:
     def add_terms(self, terms: Iterable[str], areas: Iterable[str], sign: int = 1) -> None:
         """Count a labelled page by its distinct ``page_words`` and its areas."""
         self.documents += sign
+        if self._arrays is not None:
+            terms = set(terms)
+            self._terms_counted |= terms
         _add(self.term_documents, terms, sign)
         for area in areas:
             _add(self._terms_of(area), terms, sign)
             _add(self.area_documents, (area,), sign)
 
     def add_counts(self, counts: AreaCounts) -> None:
+        self._arrays = None  # (counts summed from workers: none were read from disk)
         self.documents += counts.documents
         _add_counts(self.term_documents, counts.term_documents)
         _add_counts(self.area_documents, counts.area_documents)
@@ -147,13 +171,68 @@ class CountsTally:
     def counts(self) -> AreaCounts:
         """What has been counted (the tally's dictionaries: count no more after this)."""
         area_terms = {area: terms for area, terms in self.area_terms.items() if terms}
-        return AreaCounts(self.documents, self.term_documents, self.area_documents, area_terms)
+        arrays = self._arrays_now(area_terms) if self._arrays is not None else None
+        return AreaCounts(
+            self.documents, self.term_documents, self.area_documents, area_terms, arrays
+        )
+
+    def _arrays_now(self, area_terms: dict[str, dict[str, int]]) -> CountArrays:
+        """start's arrays with the columns of the terms counted since set from the
+        counts (new terms added at the end): the same counts, read from the dicts."""
+        arrays, counted = self._arrays, sorted(self._terms_counted)
+        if not counted:
+            return CountArrays(arrays.vocabulary, arrays.term_documents, arrays.area_terms)
+        position = {term: i for i, term in enumerate(arrays.vocabulary)}
+        vocabulary = arrays.vocabulary + [term for term in counted if term not in position]
+        position.update((term, i) for i, term in enumerate(vocabulary))
+        at = np.array([position[term] for term in counted], dtype=np.intp)
+
+        def column(old: np.ndarray | None, counts: dict[str, int]) -> np.ndarray:
+            new = np.zeros(len(vocabulary), dtype=np.int64)
+            if old is not None:
+                new[: len(old)] = old
+            new[at] = [counts.get(term, 0) for term in counted]
+            return new
+
+        columns = {
+            area: column(arrays.area_terms.get(area), terms)
+            if area in self._copied
+            else _padded(arrays.area_terms[area], len(vocabulary))
+            for area, terms in area_terms.items()
+        }
+        return CountArrays(vocabulary, column(arrays.term_documents, self.term_documents), columns)
 
     def _terms_of(self, area: str) -> dict[str, int]:
         if area not in self._copied:
             self.area_terms[area] = dict(self.area_terms.get(area, {}))
             self._copied.add(area)
         return self.area_terms[area]
+
+
+def _padded(column: np.ndarray, size: int) -> np.ndarray:
+    if len(column) == size:
+        return column
+    padded = np.zeros(size, dtype=np.int64)
+    padded[: len(column)] = column
+    return padded
+
+
+def count_arrays(counts: AreaCounts) -> CountArrays:
+    """``counts``' arrays: those it carries, else made from its dicts (in term order)."""
+    if counts.arrays is not None:
+        return counts.arrays
+    vocabulary = sorted(counts.term_documents)
+    position = {term: i for i, term in enumerate(vocabulary)}
+
+    def column(terms: dict[str, int]) -> np.ndarray:
+        values = np.zeros(len(vocabulary), dtype=np.int64)
+        if terms:
+            at = np.fromiter(map(position.__getitem__, terms), dtype=np.intp, count=len(terms))
+            values[at] = np.fromiter(terms.values(), dtype=np.int64, count=len(terms))
+        return values
+
+    columns = {area: column(terms) for area, terms in counts.area_terms.items()}
+    return CountArrays(vocabulary, column(counts.term_documents), columns)
 
 
 def _add(counter: dict[str, int], keys: Iterable[str], sign: int) -> None:
@@ -195,11 +274,11 @@ class AreaModel:
 def area_model(counts: AreaCounts, keywords: dict[str, tuple[str, ...]]) -> AreaModel:
     total = counts.documents
     idf = {term: math.log(1 + total / n) for term, n in counts.term_documents.items()}
-    vocabulary = _Vocabulary(counts, idf)
+    vocabulary = _Vocabulary(count_arrays(counts), counts.documents, idf)
     profiles = {
         area: profile
         for area in learned_areas(counts)
-        if (profile := vocabulary.profile(counts.area_terms[area], counts.area_documents[area]))
+        if (profile := vocabulary.profile(area, counts.area_documents[area]))
     }
     by_term: dict[str, list[tuple[str, float]]] = {}
     for area, profile in profiles.items():
@@ -226,32 +305,35 @@ class _Vocabulary:
     Python's floats, so the same weights), the choosing and ordering of the few thousand
     kept in Python."""
 
-    def __init__(self, counts: AreaCounts, idf: dict[str, float]):
-        self.position = {term: i for i, term in enumerate(counts.term_documents)}
-        self.documents = counts.documents
-        size = len(self.position)
-        self.everywhere = np.fromiter(counts.term_documents.values(), dtype=np.int64, count=size)
-        self.idf = np.fromiter(idf.values(), dtype=np.float64, count=size)  # same order
+    def __init__(self, arrays: CountArrays, documents: int, idf: dict[str, float]):
+        self.arrays = arrays
+        self.documents = documents
+        size = len(arrays.vocabulary)
+        self.idf = np.fromiter(
+            map(idf.get, arrays.vocabulary, repeat(0.0)), dtype=np.float64, count=size
+        )
 
-    def profile(self, terms: dict[str, int], size: int) -> dict[str, float]:
+    def profile(self, area: str, size: int) -> dict[str, float]:
         """Terms more common in the area's pages than in the others', idf-weighted: the
         PROFILE_TERMS heaviest, heaviest first (ties by term), at unit length."""
-        if not terms:
+        column = self.arrays.area_terms.get(area)
+        if column is None:
             return {}
-        names = list(terms)
-        at = np.fromiter(map(self.position.__getitem__, names), dtype=np.intp, count=len(names))
-        inside = np.fromiter(terms.values(), dtype=np.int64, count=len(names))
+        at = np.flatnonzero(column > 0)
+        inside = column[at]
         lift = inside / size
         others = self.documents - size
         if others:
-            lift -= (self.everywhere[at] - inside) / others
+            lift -= (self.arrays.term_documents[at] - inside) / others
         weights = lift * self.idf[at]
         kept = np.flatnonzero(lift > 0)
         if len(kept) > PROFILE_TERMS:
             # All at least as heavy as the PROFILE_TERMS-th: ties at the cut sort by term.
             cut = np.partition(weights[kept], len(kept) - PROFILE_TERMS)[-PROFILE_TERMS]
             kept = kept[weights[kept] >= cut]
-        top = [(names[i], w) for i, w in zip(kept.tolist(), weights[kept].tolist(), strict=True)]
+        names = self.arrays.vocabulary
+        chosen = zip(at[kept].tolist(), weights[kept].tolist(), strict=True)
+        top = [(names[i], w) for i, w in chosen]
         top.sort(key=lambda item: (-item[1], item[0]))
         return _unit(dict(top[:PROFILE_TERMS]))
 

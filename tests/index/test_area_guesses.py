@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -197,3 +198,73 @@ def test_a_list_page_of_unlabelled_posts_is_read_once_when_all_are_guessed_again
     report = reindex(tmp_path / "ix", taxonomy)
     assert report.failed == []
     assert reads.count(str(page)) == 1
+
+
+def _as_dicts(arrays) -> tuple[dict, dict]:
+    """CountArrays as the dictionaries AreaCounts keeps."""
+    names = arrays.vocabulary
+
+    def counts(column) -> dict[str, int]:
+        return {names[i]: int(n) for i, n in enumerate(column.tolist()) if n}
+
+    return counts(arrays.term_documents), {a: counts(c) for a, c in arrays.area_terms.items()}
+
+
+def test_counts_read_back_and_updated_keep_their_arrays_equal_to_their_counts(
+    tmp_path, taxonomy, corpus
+):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    labelled = [doc for doc in documents(tmp_path / "ix").values() if doc.areas]
+    saved = load_saved_guesses(tmp_path / "ix")
+    loaded = load_counts(tmp_path / "ix", saved.trained_on)
+    assert loaded == count_documents(labelled) and loaded.arrays is not None
+    assert _as_dicts(loaded.arrays) == (loaded.term_documents, loaded.area_terms)
+    # One page edited: a word no page had, and an area no page had.
+    old, other = labelled[0], labelled[1]
+    new = replace(old, body=old.body + " zyzzyva", areas=(*old.areas, "Brand new area"))
+    updated = index.inference.updated_counts(loaded, removed=[old, other], added=[new])
+    assert updated == count_documents([new, *labelled[2:]])
+    assert _as_dicts(updated.arrays) == (updated.term_documents, updated.area_terms)
+    assert "zyzzyva" in updated.arrays.vocabulary
+    plain = replace(updated, arrays=None)  # the model made from the dictionaries
+    from_arrays = index.inference.area_model(updated, taxonomy.keywords)
+    from_dicts = index.inference.area_model(plain, taxonomy.keywords)
+    assert from_arrays.profiles == from_dicts.profiles
+    for area, profile in from_arrays.profiles.items():
+        assert list(profile.items()) == list(from_dicts.profiles[area].items())
+
+
+def test_the_counts_file_is_the_same_whichever_way_the_counts_were_made(tmp_path, taxonomy, corpus):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    saved = load_saved_guesses(tmp_path / "ix")
+    loaded = load_counts(tmp_path / "ix", saved.trained_on)
+    again = area_guesses._learned(saved.trained_on, loaded)  # from its arrays
+    fresh = area_guesses._learned(saved.trained_on, replace(loaded, arrays=None))
+    assert again == fresh == json.loads((tmp_path / "ix" / LEARNED_FILE).read_text("utf-8"))
+
+
+def test_counts_saved_by_term_as_before_are_read_and_not_learned_again(
+    tmp_path, taxonomy, corpus, pages_read, monkeypatch
+):
+    monkeypatch.setattr(area_guesses, "SMALL_CORPUS", 0)
+    monkeypatch.setattr(area_guesses, "DRIFT_SHARE", 0.5)
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    saved = load_saved_guesses(tmp_path / "ix")
+    counts = load_counts(tmp_path / "ix", saved.trained_on)
+    by_term = {  # the file as format 2 wrote it
+        "format": 2,
+        "trained_on": saved.trained_on,
+        "documents": counts.documents,
+        "term_documents": counts.term_documents,
+        "area_documents": counts.area_documents,
+        "area_terms": counts.area_terms,
+    }
+    (tmp_path / "ix" / LEARNED_FILE).write_text(json.dumps(by_term), "utf-8")
+    assert load_counts(tmp_path / "ix", saved.trained_on) == counts
+    group = corpus / "wordpress" / "msr-group-900003-quantum-architectures-group.json"
+    group.write_text(group.read_text("utf-8").replace("qubits", "qubit arrays"), "utf-8")
+    pages_read.clear()
+    reindex(tmp_path / "ix", taxonomy)
+    # The old version leaves the counts and the new one enters them; nothing else is read.
+    assert pages_read == ["Quantum Architectures Group"] * 2
+    assert json.loads((tmp_path / "ix" / LEARNED_FILE).read_text("utf-8"))["format"] == 3
