@@ -56,6 +56,7 @@ from index.inference import (
     infer_areas,
     learned_areas,
     updated_counts,
+    with_arrays,
 )
 from index.manifest import KnownDocument
 from index.store import read_json, write_json_atomically
@@ -218,8 +219,8 @@ class _Learning:
         old = self.load_counts(self.saved.trained_on) if self.saved else None
         if old is None:
             self.from_scratch = True
-            return count_documents(self.labelled.values())
-        return updated_counts(old, self.removed, self.added) if self.changes else old
+            return with_arrays(count_documents(self.labelled.values()))
+        return with_arrays(updated_counts(old, self.removed, self.added) if self.changes else old)
 
     @property
     def areas(self) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import repeat
 
@@ -215,6 +215,11 @@ def _padded(column: np.ndarray, size: int) -> np.ndarray:
     padded = np.zeros(size, dtype=np.int64)
     padded[: len(column)] = column
     return padded
+
+
+def with_arrays(counts: AreaCounts) -> AreaCounts:
+    """``counts`` carrying its arrays (made once, for the model and for saving)."""
+    return counts if counts.arrays is not None else replace(counts, arrays=count_arrays(counts))
 
 
 def count_arrays(counts: AreaCounts) -> CountArrays:

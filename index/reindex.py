@@ -25,7 +25,7 @@ from index.area_guesses import (
 from index.bulk import BulkSettings, BulkWriter
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError, SourceError
-from index.inference import area_model, updated_counts
+from index.inference import area_model, updated_counts, with_arrays
 from index.manifest import (
     FileStamp,
     KnownDocument,
@@ -333,6 +333,7 @@ class Run:
                 # The pages kept from the index as it was teach too.
                 labelled = [doc for doc in kept.values() if doc.areas]
                 counts = updated_counts(counts, [], labelled) if labelled else counts
+                counts = with_arrays(counts)  # for the model, then for saving
                 keywords = self.taxonomy.keywords
                 pages = bulk.finish(area_model(counts, keywords))
                 saved = load_saved_guesses(self.index_dir)
