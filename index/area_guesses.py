@@ -58,7 +58,6 @@ from index.inference import (
     updated_counts,
     with_arrays,
 )
-from index.manifest import KnownDocument
 from index.store import read_json, write_json_atomically
 
 LEARNED_FILE = "areas-learned.json"
@@ -148,26 +147,13 @@ def with_inferred_areas(
 def _with_guesses(documents: dict[str, Document], pages: dict[str, Guess]) -> dict[str, Document]:
     """``documents``, those with guessed areas carrying them (and their hash with them)."""
     guessed = {
-        doc_id: _carrying(documents[doc_id], guess)
+        doc_id: replace(
+            documents[doc_id], areas_inferred=guess.areas, content_hash=guess.content_hash
+        )
         for doc_id, guess in pages.items()
         if guess.areas
     }
     return {**documents, **guessed}
-
-
-def _carrying(doc: Document | KnownDocument, guess: Guess) -> Document | KnownDocument:
-    if type(doc) is KnownDocument:  # most of them, at 100,000 pages: made directly
-        return KnownDocument(
-            doc.id,
-            doc.source,
-            guess.content_hash,
-            doc.areas,
-            doc.title,
-            doc.modified,
-            guess.areas,
-            doc.load,
-        )
-    return replace(doc, areas_inferred=guess.areas, content_hash=guess.content_hash)
 
 
 def inference_from_guesses(

@@ -181,7 +181,7 @@ class CountsTally:
         counts (new terms added at the end): the same counts, read from the dicts."""
         arrays, counted = self._arrays, sorted(self._terms_counted)
         if not counted:
-            return CountArrays(arrays.vocabulary, arrays.term_documents, arrays.area_terms)
+            return arrays
         position = {term: i for i, term in enumerate(arrays.vocabulary)}
         vocabulary = arrays.vocabulary + [term for term in counted if term not in position]
         position.update((term, i) for i, term in enumerate(vocabulary))

@@ -372,13 +372,7 @@ def _indexed(
         return {}
     if known is None:
         return indexed_documents(ix)
-    load = stored.get  # the documents as indexed (Row.known, without a call each)
-    return {
-        row.id: KnownDocument(
-            row.id, row.path, row.content_hash, row.areas, row.title, row.modified, None, load
-        )
-        for row in known.rows.values()
-    }
+    return {row.id: row.known(as_read=False, load=stored.get) for row in known.rows.values()}
 
 
 def _recalled_as_indexed(doc: KnownDocument, row: Row) -> bool:

@@ -96,17 +96,11 @@ class Gathered:
         self.documents[doc.id] = doc if current is None else _newer(current, doc)
 
     def add_recalled(self, path: str, stamp: FileStamp, rows: list[Row]) -> None:
-        """An unchanged file's documents, unread (100,000 a run: kept to few calls)."""
+        """An unchanged file's documents, unread."""
         self.clean[path] = stamp
-        documents, raw_hashes, reread = self.documents, self.raw_hashes, self.reread
         for row in rows:
-            doc_id = row.id
-            doc = KnownDocument(
-                doc_id, path, row.read_hash, row.areas, row.title, row.modified, None, reread
-            )
-            current = documents.get(doc_id)
-            documents[doc_id] = doc if current is None else _newer(current, doc)
-            raw_hashes[doc_id] = row.raw_hash
+            self.add(row.known(as_read=True, load=self.reread))
+            self.raw_hashes[row.id] = row.raw_hash
 
     def add_read(
         self, path: str, stamp: FileStamp | None, result: ReadResult | SourceError, known

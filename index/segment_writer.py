@@ -238,7 +238,7 @@ class _OneBlockTerms:
         fixed = fieldwriter._format.fixed_value_size()
         self.values_kept = "tuple" if fixed is None or fixed < 0 else "join" if fixed else "none"
         tindex = fieldwriter._tindex
-        self.positions, self.buckets, self.last_key = tindex.index, tindex.buckets, tindex.lastkey
+        self.positions, self.buckets = tindex.index, tindex.buckets
         self.hashed = _md5_hash if tindex.hashfn is md5_hash else tindex.hashfn
         self.resume()
 
@@ -246,9 +246,10 @@ class _OneBlockTerms:
         return _LENGTH_OF_BYTE[self.codes[docnum]] if self.codes is not None else None
 
     def resume(self) -> None:
-        """Go on where the files end now."""
+        """Go on where the files end now (and the term table's last key)."""
         self.postings_at = self.fieldwriter._postfile.tell()
         self.table_at = self.fieldwriter._tindex.dbfile.tell()
+        self.last_key = self.fieldwriter._tindex.lastkey
 
     def add(self, btext: bytes, docnums: list[int], weights: list[float], values: list) -> None:
         rounded = array("f", weights)  # the block keeps weights as 32-bit floats
