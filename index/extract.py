@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
-from bs4.element import AttributeDict
+
+from index.soup import LeanSoup, lean_builder
 
 # Elements whose text is never content.
 _NEVER_TEXT = frozenset(
@@ -81,16 +82,15 @@ class PageText:
 def parse_html(markup: str | bytes) -> BeautifulSoup:
     """Parse a page or fragment with lxml; bytes are decoded from their declared charset.
 
-    Attributes stay strings (``class_words`` splits a class attribute), kept in a plain
-    dictionary: splitting every tag's multi-valued attributes, and checking each value
-    that lxml gives as a string anyway, cost a quarter of the parse, for the few tags read.
+    BeautifulSoup's tree, built by ``LeanSoup`` (index/soup.py). Attributes stay strings
+    (``class_words`` splits a class attribute), kept in a plain dictionary: splitting
+    every tag's multi-valued attributes, and checking each value that lxml gives as a
+    string anyway, cost a quarter of the parse, for the few tags read.
     """
     with warnings.catch_warnings():
         # XHTML with an XML declaration is still read as HTML, on purpose.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        return BeautifulSoup(
-            markup, "lxml", multi_valued_attributes=None, attribute_dict_class=AttributeDict
-        )
+        return LeanSoup(markup, builder=lean_builder())
 
 
 def class_words(tag: Tag) -> list[str]:
