@@ -36,28 +36,30 @@ class LeanSoup(BeautifulSoup):
         builder = self.builder
         parent = self.currentTag
         previous = self._most_recent_element
+        # In the order Tag.__init__ sets them: instances then share their keys' table.
         tag = _new_tag(Tag)
         tag.parser_class = LeanSoup
         tag.name = name
-        tag.namespace = tag.prefix = tag.sourceline = tag.sourcepos = None
+        tag.namespace = None
         tag._namespaces = builder.active_namespace_prefixes[-1]
+        tag.prefix = tag.sourceline = tag.sourcepos = None
         tag.attribute_value_list_class = builder.attribute_value_list_class
         tag.attrs = builder.attribute_dict_class(attrs)
         tag.known_xml = False
         tag.contents = []
+        _link(tag, parent, previous)
         tag.hidden = False
+        if name == "meta":  # a declared charset becomes a placeholder
+            builder.set_up_substitutions(tag)
         tag.can_be_empty_element = name in builder.empty_element_tags
         tag.cdata_list_attributes = builder.cdata_list_attributes
         tag.preserve_whitespace_tags = builder.preserve_whitespace_tags
-        if name == "meta":  # a declared charset becomes a placeholder
-            builder.set_up_substitutions(tag)
         container = builder.string_containers.get(name)
         if container is None:
             tag.interesting_string_types = Tag.MAIN_CONTENT_STRING_TYPES
         else:
             tag.interesting_string_types = {container}
             self.string_container_stack.append(tag)
-        _link(tag, parent, previous)
         self._most_recent_element = tag
         self.tagStack.append(tag)
         self.currentTag = tag

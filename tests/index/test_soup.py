@@ -88,10 +88,11 @@ def _shape(soup: BeautifulSoup) -> list[tuple]:
                     element.sourceline,
                     [at(child) for child in element.contents],
                     links,
+                    list(vars(element)),
                 )
             )
         else:
-            shape.append((type(element), str(element), element.hidden, links))
+            shape.append((type(element), str(element), element.hidden, links, list(vars(element))))
     return shape
 
 
