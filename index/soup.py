@@ -8,17 +8,16 @@ string it tests each character for whitespace. Parsing was 44% of a reindex's CP
 ``LeanSoup`` builds the same ``Tag`` and ``NavigableString`` objects, linked the same way,
 for HTML through lxml only; ``tests/index/test_soup.py`` compares the two trees, object
 for object, on every real page the tests have. It sets the attributes ``Tag.__init__``
-sets, so it depends on how BeautifulSoup lays out its objects: pyproject.toml pins the
-versions it was compared on.
+sets, so it depends on how BeautifulSoup lays out its objects: pyproject.toml allows
+only the versions it was compared on.
 """
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.builder import HTMLTreeBuilder
-from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import AttributeDict
+from bs4.builder._lxml import LXMLTreeBuilder, LXMLTreeBuilderForXML
+from bs4.element import AttributeDict, PageElement
 
-# What BeautifulSoup counts as whitespace between tags (BeautifulSoup.ASCII_SPACES).
-_SPACES = "\x20\x0a\x09\x0c\x0d"
+# Called for every element and string of every page: looked up once, here.
 _new_tag = Tag.__new__
 _new_string = str.__new__
 
@@ -27,18 +26,23 @@ class LeanSoup(BeautifulSoup):
     """A ``BeautifulSoup`` that builds its tree of an HTML page directly (see module doc).
 
     Use it as ``LeanSoup(markup, builder=lean_builder())``; the result is a BeautifulSoup
-    object like any other."""
+    object like any other. It builds whole, plain trees: no ``parse_only``, no
+    ``element_classes``."""
 
-    def open_tag(self, name: str, attrs: dict[str, str], nsmap: object = None) -> Tag:
+    def open_tag(self, name: str, attrs: dict[str, str]) -> None:
         """An element starts: what ``handle_starttag`` and ``Tag.__init__`` do for HTML."""
+        builder = self.builder
+        for key in attrs:
+            if key[:1] == "{":  # "{uri}name", which libxml2 2.14 lets through: as stock
+                LXMLTreeBuilderForXML.start(builder, name, attrs)
+                return
         if self.current_data:
             self.endData()
-        builder = self.builder
         parent = self.currentTag
         previous = self._most_recent_element
         # In the order Tag.__init__ sets them: instances then share their keys' table.
         tag = _new_tag(Tag)
-        tag.parser_class = LeanSoup
+        tag.parser_class = type(self)
         tag.name = name
         tag.namespace = None
         tag._namespaces = builder.active_namespace_prefixes[-1]
@@ -66,7 +70,6 @@ class LeanSoup(BeautifulSoup):
         self.open_tag_counter[name] += 1
         if name in builder.preserve_whitespace_tags:
             self.preserve_whitespace_tag_stack.append(tag)
-        return tag
 
     def close_tag(self, name: str) -> None:
         """An element ends: close it and any left open inside it (``handle_endtag``)."""
@@ -81,6 +84,9 @@ class LeanSoup(BeautifulSoup):
                 return
 
     def popTag(self) -> Tag | None:
+        """BeautifulSoup's, but the stacks of <pre>-like tags and string containers are
+        popped on identity: BeautifulSoup compares with ``==``, which compares the two
+        trees, and the innermost open such tag is always the top of its stack."""
         stack = self.tagStack
         if not stack:
             return None
@@ -105,10 +111,9 @@ class LeanSoup(BeautifulSoup):
             return
         text = gathered[0] if len(gathered) == 1 else "".join(gathered)
         gathered.clear()
-        if not self.preserve_whitespace_tag_stack and not text.strip(_SPACES):
+        if not self.preserve_whitespace_tag_stack and not text.strip(self.ASCII_SPACES):
             text = "\n" if "\n" in text else " "
         container = containerClass or NavigableString
-        container = self.element_classes.get(container, container)
         if container is NavigableString and self.string_container_stack:
             innermost = self.string_container_stack[-1].name
             container = self.builder.string_containers.get(innermost, container)
@@ -118,12 +123,13 @@ class LeanSoup(BeautifulSoup):
         self._most_recent_element = string
 
 
-def _link(element: Tag | NavigableString, parent: Tag, previous: object) -> None:
+def _link(element: PageElement, parent: Tag, previous: PageElement | None) -> None:
     """``element`` as the last child of ``parent``, parsed right after ``previous``.
 
-    lxml reports a well-nested tree, so what is linked is always the last element parsed
-    and the last child of an open element: none of the relinking BeautifulSoup does when
-    a parser inserts into what it already built (``_linkage_fixer``) is needed."""
+    BeautifulSoup relinks what it appends when the parent was linked on already
+    (``_linkage_fixer``); here nothing needs it. Strings and tags go into the innermost
+    open tag, and an open tag has no next sibling yet; one whose next element is set
+    already has children, the last of which was parsed last."""
     element.parent = parent
     element.previous_element = previous
     if previous is not None:
@@ -143,6 +149,8 @@ class _LeanHTMLBuilder(LXMLTreeBuilder):
     """lxml's HTML parser, its events handed straight to a ``LeanSoup``."""
 
     def initialize_soup(self, soup: BeautifulSoup) -> None:
+        if soup.parse_only is not None or soup.element_classes:
+            raise ValueError("LeanSoup builds whole trees of plain Tags and strings")
         super().initialize_soup(soup)
         self.start = soup.open_tag
         self.end = soup.close_tag

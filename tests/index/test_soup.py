@@ -1,11 +1,13 @@
 """LeanSoup builds the tree BeautifulSoup builds, object for object, on real and odd HTML."""
 
+import copy
 import json
+import pickle
 import warnings
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, SoupStrainer, Tag, XMLParsedAsHTMLWarning
 from bs4.element import AttributeDict
 
 from index.soup import LeanSoup, lean_builder
@@ -42,6 +44,9 @@ ODD_MARKUP = {
     "only whitespace": " \n\t ",
     "deep": "<div>" * 3000 + "deep" + "</div>" * 3000,
     "frames and forms": "<frameset><frame src=a></frameset><form><input value=x><select><option>o",
+    "namespaced attribute names": '<p {foo}bar="1" x="2">t</p><p {urn:x}lang="en" lang="fr">u</p>',
+    "cdata": "<p><![CDATA[ a < b ]]></p><svg><![CDATA[ x ]]><text>t</text></svg>",
+    "an end tag open several times": "<b><b><b>x</b>y</b></i></b>z<i><b>w</i>v",
 }
 
 
@@ -76,7 +81,10 @@ def _shape(soup: BeautifulSoup) -> list[tuple]:
                     element.name,
                     element.namespace,
                     element.prefix,
-                    [(key, str(value), type(value)) for key, value in element.attrs.items()],
+                    [
+                        (key, type(key), str(value), type(value))
+                        for key, value in element.attrs.items()
+                    ],
                     type(element.attrs),
                     element.can_be_empty_element,
                     element.hidden,
@@ -145,3 +153,15 @@ def test_a_parsed_page_is_searched_and_edited_like_any_soup():
         soup.find(["h1", "h2"]).decompose()
         soup.find("p").insert_before(soup.new_tag("hr"))
     assert _shape(lean) == _shape(stock)
+
+
+def test_a_parsed_page_copies_and_pickles_like_any_soup():
+    page = FIXTURES.joinpath("blog-post.html").read_bytes()
+    lean, stock = _lean(page), _stock(page)
+    assert copy.copy(lean).decode() == copy.copy(stock).decode()
+    assert pickle.loads(pickle.dumps(lean)).decode() == pickle.loads(pickle.dumps(stock)).decode()
+
+
+def test_asking_for_part_of_a_tree_is_refused_not_ignored():
+    with pytest.raises(ValueError, match="whole trees"):
+        LeanSoup("<p>a</p><a>b</a>", builder=lean_builder(), parse_only=SoupStrainer("a"))
