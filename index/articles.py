@@ -7,7 +7,7 @@ from pathlib import Path
 from index.decoding import decode_html, decode_text
 from index.document import Document
 from index.errors import SourceError
-from index.extract import normalise_text, parse_html
+from index.extract import normalise_text, parsed_html
 from index.field_values import first_line, parse_date, summary_of, unique, web_url
 from index.html_page import extract_article
 from index.taxonomy import Taxonomy
@@ -38,7 +38,8 @@ def read_html_article(path: Path, data: bytes, taxonomy: Taxonomy) -> Document:
     Research areas are the page's tags and keywords that name a known area.
     """
     data = _DOCTYPE_SUBSET.sub(b"", data[:65536], count=1) + data[65536:]
-    page = extract_article(parse_html(decode_html(data)))
+    with parsed_html(decode_html(data)) as soup:
+        page = extract_article(soup)
     if not page.text:
         raise SourceError(str(path), "HTML page has no text in its main content")
     # The trail ends the body: searchable, and out of the way of the summary.

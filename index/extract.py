@@ -3,7 +3,8 @@
 import html
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
@@ -93,6 +94,17 @@ def parse_html(markup: str | bytes) -> BeautifulSoup:
         return LeanSoup(markup, builder=lean_builder())
 
 
+@contextmanager
+def parsed_html(markup: str | bytes) -> Iterator[BeautifulSoup]:
+    """``parse_html``'s tree, for the block only: dismantled after it (``LeanSoup``), so
+    freed at once instead of by the cycle collector. Keep strings, not elements."""
+    soup = parse_html(markup)
+    try:
+        yield soup
+    finally:
+        soup.dismantle()
+
+
 def class_words(tag: Tag) -> list[str]:
     """The words of a tag's class attribute."""
     value = tag.attrs.get("class")
@@ -114,7 +126,8 @@ def fragment_text(markup: str) -> PageText:
     """Text and headings of an HTML fragment (a WordPress ``content.rendered``)."""
     if "<" not in markup and "&" not in markup:
         return PageText(normalise_text(markup))
-    return visible_text(parse_html(markup), is_never_text)
+    with parsed_html(markup) as soup:
+        return visible_text(soup, is_never_text)
 
 
 def visible_text(root: Tag, skip: Callable[[Tag], bool]) -> PageText:

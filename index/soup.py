@@ -35,6 +35,7 @@ class LeanSoup(BeautifulSoup):
         for key in attrs:
             if key[:1] == "{":  # "{uri}name", which libxml2 2.14 lets through: as stock
                 LXMLTreeBuilderForXML.start(builder, name, attrs)
+                self.elements.append(self.currentTag)
                 return
         if self.current_data:
             self.endData()
@@ -51,6 +52,7 @@ class LeanSoup(BeautifulSoup):
         tag.attrs = builder.attribute_dict_class(attrs)
         tag.known_xml = False
         tag.contents = []
+        self.elements.append(tag)
         _link(tag, parent, previous)
         tag.hidden = False
         if name == "meta":  # a declared charset becomes a placeholder
@@ -70,6 +72,18 @@ class LeanSoup(BeautifulSoup):
         self.open_tag_counter[name] += 1
         if name in builder.preserve_whitespace_tags:
             self.preserve_whitespace_tag_stack.append(tag)
+
+    def dismantle(self) -> None:
+        """Unlink the whole tree: it is freed as soon as the last reference to the soup
+        goes. A tree is a web of cycles (parents, siblings, next and previous elements)
+        that only the cycle collector frees otherwise, by walking every object in it: a
+        fifth of reading a page. The soup, its builder and its elements are unusable
+        afterwards; the strings are still strings."""
+        builder = self.builder  # its parser's target holds the soup's methods
+        for element in self.elements:
+            element.__dict__.clear()
+        builder.__dict__.clear()
+        self.__dict__.clear()
 
     def close_tag(self, name: str) -> None:
         """An element ends: close it and any left open inside it (``handle_endtag``)."""
@@ -119,6 +133,7 @@ class LeanSoup(BeautifulSoup):
             container = self.builder.string_containers.get(innermost, container)
         string = _new_string(container, text)
         string.hidden = False
+        self.elements.append(string)
         _link(string, self.currentTag, self._most_recent_element)
         self._most_recent_element = string
 
@@ -146,15 +161,24 @@ def _link(element: PageElement, parent: Tag, previous: PageElement | None) -> No
 
 
 class _LeanHTMLBuilder(LXMLTreeBuilder):
-    """lxml's HTML parser, its events handed straight to a ``LeanSoup``."""
+    """lxml's HTML parser, its events handed straight to a ``LeanSoup``: through
+    ``self.soup``, which ``dismantle`` clears, not the soup's bound methods, which lxml's
+    parser would keep (in a cycle of its own) and the soup with them."""
 
     def initialize_soup(self, soup: BeautifulSoup) -> None:
         if soup.parse_only is not None or soup.element_classes:
             raise ValueError("LeanSoup builds whole trees of plain Tags and strings")
         super().initialize_soup(soup)
-        self.start = soup.open_tag
-        self.end = soup.close_tag
-        self.data = soup.current_data.append
+        soup.elements = []
+
+    def start(self, name: str, attrs: dict[str, str], nsmap: object = None) -> None:
+        self.soup.open_tag(name, attrs)
+
+    def end(self, name: str) -> None:
+        self.soup.close_tag(name)
+
+    def data(self, text: str) -> None:
+        self.soup.current_data.append(text)
 
 
 def lean_builder() -> HTMLTreeBuilder:

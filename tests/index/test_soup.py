@@ -1,9 +1,11 @@
 """LeanSoup builds the tree BeautifulSoup builds, object for object, on real and odd HTML."""
 
 import copy
+import gc
 import json
 import pickle
 import warnings
+import weakref
 from pathlib import Path
 
 import pytest
@@ -96,7 +98,8 @@ def _shape(soup: BeautifulSoup) -> list[tuple]:
                     element.sourceline,
                     [at(child) for child in element.contents],
                     links,
-                    list(vars(element)),
+                    # but the list of what LeanSoup built (to dismantle it)
+                    [name for name in vars(element) if name != "elements"],
                 )
             )
         else:
@@ -165,3 +168,31 @@ def test_a_parsed_page_copies_and_pickles_like_any_soup():
 def test_asking_for_part_of_a_tree_is_refused_not_ignored():
     with pytest.raises(ValueError, match="whole trees"):
         LeanSoup("<p>a</p><a>b</a>", builder=lean_builder(), parse_only=SoupStrainer("a"))
+
+
+def test_a_dismantled_tree_is_freed_without_the_cycle_collector():
+    page = FIXTURES.joinpath("docs-page.html").read_bytes()
+    soup = _lean(page)
+    tags = [weakref.ref(tag) for tag in soup.find_all(True)]
+    headline = soup.find("h1").string
+    gc.disable()
+    try:
+        soup.dismantle()
+        del soup
+        assert len(tags) > 50 and all(tag() is None for tag in tags)
+    finally:
+        gc.enable()
+    assert headline == _stock(page).find("h1").string  # strings stay strings
+
+
+def test_an_undismantled_tree_waits_for_the_cycle_collector():
+    soup = _lean(FIXTURES.joinpath("docs-page.html").read_bytes())
+    tags = [weakref.ref(tag) for tag in soup.find_all(True)]
+    gc.disable()
+    try:
+        del soup
+        assert all(tag() is not None for tag in tags)
+    finally:
+        gc.enable()
+    gc.collect()
+    assert all(tag() is None for tag in tags)
