@@ -35,7 +35,6 @@ class LeanSoup(BeautifulSoup):
         for key in attrs:
             if key[:1] == "{":  # "{uri}name", which libxml2 2.14 lets through: as stock
                 LXMLTreeBuilderForXML.start(builder, name, attrs)
-                self.elements.append(self.currentTag)
                 return
         if self.current_data:
             self.endData()
@@ -52,7 +51,6 @@ class LeanSoup(BeautifulSoup):
         tag.attrs = builder.attribute_dict_class(attrs)
         tag.known_xml = False
         tag.contents = []
-        self.elements.append(tag)
         _link(tag, parent, previous)
         tag.hidden = False
         if name == "meta":  # a declared charset becomes a placeholder
@@ -80,8 +78,12 @@ class LeanSoup(BeautifulSoup):
         fifth of reading a page. The soup, its builder and its elements are unusable
         afterwards; the strings are still strings."""
         builder = self.builder  # its parser's target holds the soup's methods
-        for element in self.elements:
+        # Every element, in the order parsed (the soup itself is not linked to the first).
+        element = self.contents[0] if self.contents else None
+        while element is not None:
+            following = element.next_element
             element.__dict__.clear()
+            element = following
         builder.__dict__.clear()
         self.__dict__.clear()
 
@@ -133,7 +135,6 @@ class LeanSoup(BeautifulSoup):
             container = self.builder.string_containers.get(innermost, container)
         string = _new_string(container, text)
         string.hidden = False
-        self.elements.append(string)
         _link(string, self.currentTag, self._most_recent_element)
         self._most_recent_element = string
 
@@ -169,7 +170,6 @@ class _LeanHTMLBuilder(LXMLTreeBuilder):
         if soup.parse_only is not None or soup.element_classes:
             raise ValueError("LeanSoup builds whole trees of plain Tags and strings")
         super().initialize_soup(soup)
-        soup.elements = []
 
     def start(self, name: str, attrs: dict[str, str], nsmap: object = None) -> None:
         self.soup.open_tag(name, attrs)

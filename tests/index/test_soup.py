@@ -98,8 +98,7 @@ def _shape(soup: BeautifulSoup) -> list[tuple]:
                     element.sourceline,
                     [at(child) for child in element.contents],
                     links,
-                    # but the list of what LeanSoup built (to dismantle it)
-                    [name for name in vars(element) if name != "elements"],
+                    list(vars(element)),
                 )
             )
         else:
