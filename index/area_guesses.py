@@ -175,9 +175,10 @@ def inference_from_guesses(
     return Inference(_with_guesses(documents, pages), trained_on, changed, counts)
 
 
-def guess_of(doc: Document, model: AreaModel) -> Guess:
-    """A guess for an unlabelled page made afresh with ``model``."""
-    return _guess(doc, None, lambda: model)
+def guess_of(doc: Document, model: AreaModel, tokens: list[str] | None = None) -> Guess:
+    """A guess for an unlabelled page made afresh with ``model`` (from its ``page_words``,
+    ``tokens``, when they are already worked out)."""
+    return _guess(doc, None, lambda: model, tokens)
 
 
 class _Learning:
@@ -239,10 +240,12 @@ def _guess_afresh(
     )
 
 
-def _guess(doc: Document, previous: Guess | None, model: Callable) -> Guess:
+def _guess(
+    doc: Document, previous: Guess | None, model: Callable, tokens: list[str] | None = None
+) -> Guess:
     if previous is not None and previous.read_hash == doc.content_hash:
         return previous
-    areas = infer_areas(model(), doc)
+    areas = infer_areas(model(), doc, tokens)
     if not areas:
         return Guess(doc.content_hash, areas, doc.content_hash)
     guessed = replace(doc.full(), areas_inferred=areas, content_hash="")

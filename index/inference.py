@@ -28,7 +28,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -60,9 +59,20 @@ MIN_PROFILES = 4
 _WORD = re.compile(r"[^\W_]+")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return stem(word)
+class _Stems(dict):
+    """Each word as found (folded) -> its stem, "" for a word ``words`` drops: one look-up
+    in C for every word seen before. The first 200,000 words are kept."""
+
+    KEPT = 200_000
+
+    def __missing__(self, word: str) -> str:
+        kept = "" if len(word) < 2 or word.isdigit() or word in STOP_WORDS else stem(word)
+        if len(self) < self.KEPT:
+            self[word] = kept
+        return kept
+
+
+_STEMS = _Stems()
 
 
 def words(text: str) -> list[str]:
@@ -70,11 +80,7 @@ def words(text: str) -> list[str]:
     folded = text.casefold()
     if not folded.isascii():  # folding looks up every character: only when needed
         folded = folded.translate(accent_map)
-    return [
-        _stem(word)
-        for word in _WORD.findall(folded)
-        if len(word) > 1 and not word.isdigit() and word not in STOP_WORDS
-    ]
+    return [word for word in map(_STEMS.__getitem__, _WORD.findall(folded)) if word]
 
 
 def page_words(doc: Document) -> list[str]:
@@ -358,11 +364,15 @@ def _keyword_phrases(keywords: dict[str, tuple[str, ...]]) -> dict[tuple[str, ..
     return {phrase: frozenset(areas) for phrase, areas in phrases.items()}
 
 
-def infer_areas(model: AreaModel, doc: Document) -> tuple[str, ...]:
-    """The areas ``doc`` confidently belongs to, best first; none for a labelled page."""
+def infer_areas(
+    model: AreaModel, doc: Document, tokens: list[str] | None = None
+) -> tuple[str, ...]:
+    """The areas ``doc`` confidently belongs to, best first; none for a labelled page.
+    ``tokens`` are its ``page_words`` when already worked out."""
     if doc.areas:
         return ()
-    tokens = page_words(doc)
+    if tokens is None:
+        tokens = page_words(doc)
     if len(tokens) < MIN_WORDS:
         return ()
     scores = area_scores(model, tokens)

@@ -48,7 +48,7 @@ from index.store import (
     remove_uncommitted_files,
 )
 from index.taxonomy import Taxonomy
-from index.workers import ParallelWriter, workers_can_start
+from index.workers import ParallelWriter, can_fork, not_for_workers, workers_can_start
 
 _LOCK = "reindex.lock"
 # From this many documents, indexing them is spread over every core.
@@ -107,7 +107,8 @@ def reindex_lock(index_dir: Path) -> Iterator[None]:
         handle.write(f"pid {os.getpid()}")
         handle.flush()
         try:
-            yield
+            with not_for_workers(handle.fileno()):
+                yield
         finally:
             handle.truncate(0)
 
@@ -313,7 +314,7 @@ class Run:
         if cores < 2 or not (self.full or ix.doc_count() == 0):
             return None
         files = source_paths(roots, self.taxonomy)
-        if len(files) < BULK_FROM_FILES or not workers_can_start():
+        if len(files) < BULK_FROM_FILES or not can_fork():
             return None
         known = load_manifest(self.index_dir, ix.latest_generation())
         indexed = _indexed(ix, known, stored)

@@ -1,9 +1,13 @@
 """Worker processes for a reindex, on every core, that can neither block nor outlive it.
 
-Workers start from a fresh interpreter (the "forkserver" method), not a fork of the
-reindex: a forked worker would inherit the reindex lock. And each watches the reindex
-that started it and exits when it is gone: after a SIGKILL nothing tells a worker
-waiting for its next job that none will come, and it would wait forever.
+A reindex from scratch (index/bulk.py) forks its workers: the reindex has the reading and
+writing code loaded, where a fresh interpreter took a third of a second to import it
+while both cores waited. A forked worker first closes its copy of the reindex lock's
+descriptor (``not_for_workers``): closing a copy leaves the reindex's lock held, and
+the worker never holds it. Whoosh's multi-process writer and the pool that reads changed
+files start theirs from a fresh interpreter (the "forkserver" method). Either way each
+watches the reindex that started it and exits when it is gone: after a SIGKILL nothing
+tells a worker waiting for its next job that none will come, and it would wait forever.
 """
 
 import gc
@@ -13,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
@@ -23,6 +27,13 @@ from whoosh.multiproc import MpWriter, _run_subwriter
 WATCH_SECONDS = 0.5
 WORKER_START_SECONDS = 60
 _CONTEXT = multiprocessing.get_context("forkserver")
+_FORKED = (
+    multiprocessing.get_context("fork")
+    if "fork" in multiprocessing.get_all_start_methods()
+    else None
+)
+# Descriptors a forked worker closes first: the reindex lock's.
+_NOT_FOR_WORKERS: set[int] = set()
 # Workers fork from the forkserver with the reading and writing code already imported:
 # importing it in each worker cost a third of a second of CPU apiece.
 _CONTEXT.set_forkserver_preload(["__main__", "index.bulk"])
@@ -97,19 +108,44 @@ def _parsing_worker(parent: int) -> None:
     collect_for_parsing()
 
 
+@contextmanager
+def not_for_workers(descriptor: int) -> Iterator[None]:
+    """While inside, a worker forked by ``start_worker`` closes its copy of ``descriptor``."""
+    _NOT_FOR_WORKERS.add(descriptor)
+    try:
+        yield
+    finally:
+        _NOT_FOR_WORKERS.discard(descriptor)
+
+
+def can_fork() -> bool:
+    """Whether ``start_worker`` can start workers here: the system forks, and this is not
+    itself a worker (which may have no children)."""
+    return _FORKED is not None and multiprocessing.parent_process() is None
+
+
 def start_worker(target: Callable[..., None], *args: object) -> BaseProcess:
-    """A worker process that runs ``target(*args)`` and ends with this process."""
-    process = _CONTEXT.Process(target=_watched, args=(os.getpid(), target, *args), daemon=True)
+    """A worker process forked from this one that runs ``target(*args)`` and ends with
+    this process (only where ``can_fork``)."""
+    process = _FORKED.Process(target=_forked, args=(os.getpid(), target, *args), daemon=True)
     process.start()
     return process
 
 
 def new_queue() -> Queue:
-    """A queue between this process and the workers it starts."""
-    return _CONTEXT.Queue()
+    """A queue between this process and the workers ``start_worker`` starts."""
+    return _FORKED.Queue()
 
 
-def _watched(parent: int, target: Callable[..., None], *args: object) -> None:
+def _forked(parent: int, target: Callable[..., None], *args: object) -> None:
+    for descriptor in _NOT_FOR_WORKERS:
+        with suppress(OSError):
+            os.close(descriptor)
+    # The reindex runs without the cyclic collector (index/reindex.py); a worker collects
+    # what it makes, not what it was forked with, which it shares with the reindex until
+    # it writes to it (and a collector's pass writes to every object it walks).
+    gc.freeze()
+    gc.enable()
     exit_with(parent)
     target(*args)
 

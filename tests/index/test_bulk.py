@@ -1,7 +1,9 @@
 """A reindex from scratch or --full reads and writes on every core at once (index/bulk.py):
 it must leave exactly what reading everything first and writing it after leaves."""
 
+import gc
 import json
+import os
 import queue
 import sqlite3
 import threading
@@ -14,10 +16,12 @@ import index.bulk
 import index.reindex
 from index.area_guesses import GUESSED_FILE, LEARNED_FILE
 from index.bulk import BulkWriter
-from index.errors import IndexWriteError
-from index.manifest import MANIFEST_FILE
-from index.reindex import indexed_documents, reindex
+from index.document import Document
+from index.errors import IndexBusy, IndexWriteError
+from index.manifest import MANIFEST_FILE, FileStamp
+from index.reindex import indexed_documents, reindex, reindex_lock
 from index.store import open_index
+from index.workers import new_queue, start_worker
 
 EVERY_RUN_IN_BULK = 1
 NO_RUN_IN_BULK = 10**9
@@ -131,6 +135,65 @@ def test_full_in_bulk_keeps_the_documents_of_a_file_that_fails(
     assert len(bulk["documents"]) == 36  # the 4 of the broken file as they were
 
 
+def test_pages_handed_from_one_worker_to_another_index_as_they_do_otherwise(
+    monkeypatch, taxonomy, tmp_path, corpus_with_copies
+):
+    # The first worker hands all its waiting pages over.
+    monkeypatch.setattr(index.bulk, "_shares", lambda left: [float("inf")] + [0.0] * len(left[1:]))
+    handed = []
+    wait_for = index.bulk.BulkWriter._wait_for
+
+    def noting_handed(self, kind: str, key: int) -> tuple:
+        arrived = wait_for(self, kind, key)
+        if kind == "handed":
+            handed.extend(arrived[0])
+        return arrived
+
+    monkeypatch.setattr(index.bulk.BulkWriter, "_wait_for", noting_handed)
+    bulk, otherwise = both_ways(
+        monkeypatch, taxonomy, tmp_path, lambda ix: reindex(ix, taxonomy, [str(corpus_with_copies)])
+    )
+    assert bulk == otherwise
+    assert handed  # pages did go from one worker to the other
+    assert all(doc.id in bulk["guessed"]["pages"] for doc in handed)
+
+
+def test_words_worked_out_while_the_model_is_built_give_the_same_guesses(
+    monkeypatch, taxonomy, tmp_path, corpus
+):
+    # The model comes late: each worker works out every waiting page's words meanwhile.
+    model = index.reindex.area_model
+
+    def late_model(*args):
+        time.sleep(0.5)
+        return model(*args)
+
+    monkeypatch.setattr(index.reindex, "area_model", late_model)
+    monkeypatch.setattr(index.bulk, "_shares", lambda left: [0.0] * len(left))
+    bulk, otherwise = both_ways(
+        monkeypatch, taxonomy, tmp_path, lambda ix: reindex(ix, taxonomy, [str(corpus)])
+    )
+    assert bulk == otherwise
+    assert any(guess[1] for guess in bulk["guessed"]["pages"].values())  # seed 002's areas
+
+
+def test_larger_batches_are_handed_out_earlier():
+    stamps = {f"{n}.html": FileStamp(size, 0) for n, size in enumerate([10, 10, 10, 10, 10**6])}
+    stamps["gone.html"] = None  # vanished since listed
+    batches = [[path] for path in stamps]
+    # A megabyte is about four batches' worth: it goes a quarter of its place in.
+    assert index.bulk._handing_out(batches, stamps) == [0, 1, 4, 2, 3, 5]
+
+
+def test_a_worker_hands_over_its_last_waiting_pages_up_to_its_share():
+    worker = index.bulk._Worker.__new__(index.bulk._Worker)
+    pages = [Document(id=str(n), url="", title="", kind="news", body="x" * 100) for n in range(5)]
+    worker.waiting = [pages[0], None, pages[1], pages[2], None, pages[3], pages[4]]
+    assert worker.hand_over(240) == [pages[4], pages[3]]  # a third would pass 240 by over half
+    assert worker.waiting == [pages[0], None, pages[1], pages[2]]
+    assert worker.hand_over(0) == []
+
+
 def test_in_bulk_without_guessing_areas_nothing_is_guessed(monkeypatch, taxonomy, tmp_path, corpus):
     monkeypatch.setattr(index.reindex, "BULK_FROM_FILES", EVERY_RUN_IN_BULK)
     index_dir = tmp_path / "ix"
@@ -161,6 +224,8 @@ def test_a_worker_that_finished_and_exited_early_is_not_taken_for_lost(monkeypat
     monkeypatch.setattr(index.bulk, "LIVENESS_SECONDS", 0.01)
     first, second = Ended(None), Ended(0)
     writer = waiting_on([first, second])
+    for worker in (0, 1):
+        writer._results.put(("handed", worker, []))
     writer._results.put(("finished", 1, {"b": "second's guess"}, ["second's segment"]))
 
     def first_finishes() -> None:
@@ -189,3 +254,36 @@ def test_a_worker_that_ended_before_it_finished_fails_the_reindex(monkeypatch):
     writer._results.put(("counted", 1, {}))
     with pytest.raises(IndexWriteError, match=r"worker process ended \(exit code -9\)"):
         writer.finish(None)
+
+
+def report_open_files_and_collector(answers) -> None:
+    """In a worker: the files it has open, and whether its cyclic collector runs."""
+    fds = Path("/proc/self/fd")
+    opened = []
+    for fd in fds.iterdir():
+        try:
+            opened.append(os.readlink(fd))
+        except OSError:  # the listing's own descriptor, closed by now
+            continue
+    answers.put((opened, gc.isenabled()))
+
+
+def test_a_forked_worker_leaves_the_reindex_lock_to_the_reindex(tmp_path):
+    index_dir = tmp_path / "ix"
+    answers = new_queue()
+    gc.disable()  # as a reindex runs
+    try:
+        with reindex_lock(index_dir):
+            worker = start_worker(report_open_files_and_collector, answers)
+            opened, collecting = answers.get(timeout=30)
+            worker.join(timeout=30)
+            # The worker's closing its copy freed nothing: the lock is still held.
+            with pytest.raises(IndexBusy), reindex_lock(index_dir):
+                pass
+    finally:
+        gc.enable()
+    lock = str(index_dir / "reindex.lock")
+    assert any(name.startswith("pipe:") for name in opened)  # what it was forked with
+    assert lock not in opened
+    assert collecting  # it collects the cycles of what it parses
+    assert worker.exitcode == 0
