@@ -15,9 +15,8 @@ writes the postings, and the postings writer's block buffer is filled here direc
 """
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from hashlib import md5
-from itertools import accumulate, repeat
 from pickle import dumps
 
 import numpy as np
@@ -78,46 +77,6 @@ class LeanSegmentWriter(SegmentWriter):
         terms = self.fieldwriter._tindex
         terms._write_hashes = _write_hashes.__get__(terms)
 
-    def add_document(self, **fields) -> None:
-        """Whoosh's ``add_document``, but each field's postings go into the pool in one
-        call (``PostingsInMemory.add_field``), not one call a posting: a tenth of the CPU
-        of writing a page. Fields with separate spelling words or term vectors (ours
-        have none) take Whoosh's own way."""
-        schema = self.schema
-        if any(schema[name].separate_spelling() or schema[name].vector for name in fields):
-            return super().add_document(**fields)
-        self._check_state()
-        perdocwriter = self.perdocwriter
-        docnum = self.docnum
-        add_field = self.pool.add_field
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted([name for name in fields if not name.startswith("_")])
-        self._check_fields(schema, fieldnames)
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields.get(fieldname)
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
-                    frequency = add_field(fieldname, docnum, field.index(value), boost)
-                    if field.scorable:
-                        length = frequency
-                stored = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, stored if field.stored else None, length)
-                column = field.column_type
-                if column and stored is not None:
-                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(stored))
-        except ValueError:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
     def is_full(self) -> bool:
         """Whether the postings held have reached the writer's memory budget."""
         return self.pool.nbytes >= self.budget
@@ -161,34 +120,6 @@ class PostingsInMemory:
         if value:
             self._values += value
         self._value_ends.append(len(self._values))
-
-    def add_field(
-        self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]], boost
-    ) -> int:
-        """What ``add`` does for each of a field's (term, frequency, weight, value) ``items``
-        for document ``docnum``, weights times ``boost``, the loops in C; the sum of the
-        frequencies."""
-        columns = list(zip(*items, strict=True))
-        if not columns:
-            return 0
-        btexts, frequencies, weights, values = columns
-        keys = list(zip(repeat(fieldname), btexts))
-        term_ids = self._term_ids
-        terms = list(map(term_ids.get, keys))
-        if None in terms:
-            for at, term in enumerate(terms):
-                if term is None:
-                    terms[at] = term_ids.setdefault(keys[at], len(term_ids))
-        self._terms.extend(terms)
-        self._docnums.extend(repeat(docnum, len(terms)))
-        self._weights.extend(weights if boost == 1 else [weight * boost for weight in weights])
-        if None in values:
-            values = [value or b"" for value in values]
-        ends = accumulate(map(len, values), initial=len(self._values))
-        next(ends)  # where the last value ended, already there
-        self._value_ends.extend(ends)
-        self._values += b"".join(values)
-        return sum(frequencies)
 
     def by_term(self) -> Iterator[tuple[str, bytes, list[int], list[float], list[bytes]]]:
         """(field, term, document numbers, weights, values) for each term, in order of field
@@ -321,12 +252,9 @@ class _OneBlockTerms:
         self.last_key = self.fieldwriter._tindex.lastkey
 
     def add(self, btext: bytes, docnums: list[int], weights: list[float], values: list) -> None:
-        if len(docnums) == 1:  # most terms: their own faster way to the same bytes
-            self._add_one(btext, docnums[0], weights[0], values[0])
-            return
         rounded = array("f", weights)  # the block keeps weights as 32-bit floats
         first = rounded[0]
-        if all(w == first for w in rounded):
+        if len(rounded) == 1 or all(w == first for w in rounded):
             mini_weights = None if first == 1.0 else first
         else:
             mini_weights = tuple(rounded)
@@ -339,40 +267,16 @@ class _OneBlockTerms:
         codes = self.codes
         if codes is None:
             low = high = 0
+        elif len(docnums) == 1:
+            low = high = codes[docnums[0]]
         else:
             found = [code for docnum in docnums if (code := codes[docnum])]
             low, high = (min(found), max(found)) if found else (0, 0)
-        data = dumps((tuple(_deltas(docnums)), mini_weights, mini_values), 2)
-        self._write(
-            btext,
-            docnums[0],
-            docnums[-1],
-            len(docnums),
-            sum(rounded),
-            max(0, *weights),
-            low,
-            high,
-            data,
-        )
-
-    def _add_one(self, btext: bytes, docnum: int, weight: float, value) -> None:
-        """``add`` for a term with one posting."""
-        rounded = array("f", (weight,))[0]
-        kept = self.values_kept
-        if kept == "none":
-            mini_values = None
-        elif kept == "tuple":
-            mini_values = (value,) if value else ()
-        else:
-            mini_values = value or b""
-        data = dumps(((docnum,), None if rounded == 1.0 else rounded, mini_values), 2)
-        code = self.codes[docnum] if self.codes is not None else 0
-        maxweight = weight if weight > 0 else 0  # max(0, weight)
-        self._write(btext, docnum, docnum, 1, 0 + rounded, maxweight, code, code, data)
-
-    def _write(self, btext: bytes, first, last, count, total, maxweight, low, high, data) -> None:
-        """A term's one block (its postings pickled in ``data``) and its term table entry."""
-        info = dumps((count, last, maxweight, 0, low, high), 2)
+        maxweight = max(0, *weights)
+        last = docnums[-1]
+        deltas = (last,) if len(docnums) == 1 else tuple(_deltas(docnums))
+        data = dumps((deltas, mini_weights, mini_values), 2)
+        info = dumps((len(docnums), last, maxweight, 0, low, high), 2)
         postings = self.postings
         start = self.postings_at + len(postings)
         size = len(info) + len(data)
@@ -381,7 +285,9 @@ class _OneBlockTerms:
         postings += info
         postings += data
         terminfo = (
-            _TERMINFO.pack(False, total, count, low, high, maxweight, first, last)
+            _TERMINFO.pack(
+                False, sum(rounded), len(docnums), low, high, maxweight, docnums[0], last
+            )
             + pack_long(start)
             + pack_int(size + _BLOCK_HEADER_BYTES)
         )

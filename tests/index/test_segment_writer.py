@@ -68,33 +68,6 @@ def test_postings_come_back_by_field_and_term_each_in_the_order_added():
     assert list(pool.by_term()) == []
 
 
-def test_a_fields_postings_added_at_once_are_those_added_one_by_one():
-    fields = [
-        ("body", 0, [(b"yak", 2, 2.0, b"\x01"), (b"ant", 1, 1.0, b"\x02\x03")], 1.0),
-        ("title", 0, iter([(b"yak", 1, 1.0, None), (b"yak", 1, 1.0, b"")]), 1.0),  # Whoosh's own
-        ("body", 1, [(b"ant", 3, 3.0, b"\x04")], 2.5),
-        ("body", 2, [], 1.0),
-        ("body", 2, iter([]), 1.0),
-    ]
-    at_once, one_by_one = PostingsInMemory(), PostingsInMemory()
-    frequencies = []
-    for fieldname, docnum, items, boost in fields:
-        items = list(items)
-        frequencies.append(at_once.add_field(fieldname, docnum, iter(items), boost))
-        for btext, _frequency, weight, value in items:
-            one_by_one.add((fieldname, btext, docnum, weight * boost, value))
-    assert frequencies == [3, 2, 3, 0, 0]
-    assert list(at_once.by_term()) == list(one_by_one.by_term())
-    assert at_once.nbytes == one_by_one.nbytes
-    assert next(iter(at_once.by_term())) == (
-        "body",
-        b"ant",
-        [0, 1],
-        [1.0, 7.5],
-        [b"\x02\x03", b"\x04"],
-    )
-
-
 def test_written_in_small_pieces_the_segment_is_the_same(tmp_path, documents, monkeypatch):
     """Terms gathered in memory go to the files a piece at a time (a megabyte, at scale)."""
     monkeypatch.setattr("index.segment_writer._OneBlockTerms.FLUSH_BYTES", 300)
