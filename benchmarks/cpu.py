@@ -1,9 +1,10 @@
 """CPU seconds used by this process and every process it starts, while a block runs.
 
 Wall time on a shared 2-core machine moves with whatever else runs; CPU time moves much
-less, so the reindex rows print both. Worker processes are not children of the process
-that asks for them (they fork from multiprocessing's forkserver, itself a child), so the
-tree of descendants is polled in /proc, each one's last reading kept after it exits.
+less, so the reindex rows print both. Some worker processes are not children of the
+process that asks for them (those that fork from multiprocessing's forkserver, itself a
+child), so the tree of descendants is polled in /proc, each one's last reading kept
+after it exits.
 """
 
 import os

@@ -7,8 +7,9 @@ read into segments of its own; only what telling documents apart needs comes bac
 ``KnownDocument`` records. Pages that name no research area wait in their worker until
 every labelled page is read: the workers' counts of the labelled pages are summed into
 the model (index/inference.py), and each worker guesses its waiting pages' areas with it
-and writes them after the others. A worker left with more to do than another hands it
-some of its waiting pages first, so that they finish together.
+and writes them after the others. A worker left with more to do than the others hands
+some of its waiting pages over first, and the reindex gives them to those with less, so
+that they all finish together.
 
 A copy of a document that loses to another (the same post exported twice, or withdrawn by
 a later draft) is deleted from its segment before the commit, and its worker takes back
@@ -159,13 +160,8 @@ class BulkWriter:
         """Have the workers guess their waiting pages' areas with ``model``, write them and
         close their segments; the guesses, by document id. The pages handed over go to
         the workers with least to do."""
-        taken: list[list[Document]] = [[] for _ in self._orders]
-        for worker in range(len(self._processes)):
-            (handed,) = self._wait_for("handed", worker)
-            for doc in handed:
-                most = max(range(len(taken)), key=self._deficits.__getitem__)
-                taken[most].append(doc)
-                self._deficits[most] -= WAITING_WORK * len(doc.body)
+        handed = [self._wait_for("handed", worker)[0] for worker in range(len(self._processes))]
+        taken = _takers(handed, self._deficits)
         for orders, pages in zip(self._orders, taken, strict=True):
             orders.put((model, pages))
         guesses: dict[str, Guess] = {}
@@ -253,6 +249,19 @@ def _batches(stamps: dict[str, FileStamp | None]) -> list[list[str]]:
         batches[-1].append(path)
         size += stamp.size if stamp else 0
     return [batch for batch in batches if batch]
+
+
+def _takers(handed: list[list[Document]], deficits: list[float]) -> list[list[Document]]:
+    """The pages each worker ``handed`` over, given out: each to the worker, other than the
+    one that handed it, with the most left below the mean (``deficits``, used up)."""
+    taken: list[list[Document]] = [[] for _ in handed]
+    for giver, pages in enumerate(handed):
+        others = [worker for worker in range(len(handed)) if worker != giver] or [giver]
+        for doc in pages:
+            taker = max(others, key=deficits.__getitem__)
+            taken[taker].append(doc)
+            deficits[taker] -= WAITING_WORK * len(doc.body)
+    return taken
 
 
 def _shares(left: list[float]) -> list[float]:
@@ -354,8 +363,8 @@ class _Worker:
         return WAITING_WORK * waiting + self.written_characters
 
     def hand_over(self, share: float) -> list[Document]:
-        """Waiting pages, from the last, of about ``share`` characters in all; no longer
-        this worker's to guess and write."""
+        """Waiting pages, from the last, of about ``share`` characters in all, for the
+        reindex to give to other workers to guess and write."""
         handed: list[Document] = []
         characters = 0
         while self.waiting and characters < share:

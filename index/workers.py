@@ -1,18 +1,20 @@
 """Worker processes for a reindex, on every core, that can neither block nor outlive it.
 
-A reindex from scratch (index/bulk.py) forks its workers: the reindex has the reading and
-writing code loaded, where a fresh interpreter took a third of a second to import it
-while both cores waited. A forked worker first closes its copy of the reindex lock's
-descriptor (``not_for_workers``): closing a copy leaves the reindex's lock held, and
-the worker never holds it. Whoosh's multi-process writer and the pool that reads changed
-files start theirs from a fresh interpreter (the "forkserver" method). Either way each
-watches the reindex that started it and exits when it is gone: after a SIGKILL nothing
-tells a worker waiting for its next job that none will come, and it would wait forever.
+A reindex from scratch (index/bulk.py) forks its workers, on Linux: the reindex has the
+reading and writing code loaded, where a fresh interpreter took a third of a second to
+import it while both cores waited. A forked worker's first step closes its copy of the
+reindex lock's descriptor (``not_for_workers``): the lock stays the reindex's (flock
+holds it while any copy is open), and dies with it. Whoosh's multi-process writer and the
+pool that reads changed files start theirs from a fresh interpreter (the "forkserver"
+method), which inherits no lock. Either way each worker watches the reindex that started
+it and exits when it is gone: after a SIGKILL nothing tells a worker waiting for its next
+job that none will come, and it would wait forever.
 """
 
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,15 +29,14 @@ from whoosh.multiproc import MpWriter, _run_subwriter
 WATCH_SECONDS = 0.5
 WORKER_START_SECONDS = 60
 _CONTEXT = multiprocessing.get_context("forkserver")
-_FORKED = (
-    multiprocessing.get_context("fork")
-    if "fork" in multiprocessing.get_all_start_methods()
-    else None
-)
+# Only on Linux: elsewhere forking a process that has loaded system libraries is unsafe
+# (macOS), or impossible.
+_FORKED = multiprocessing.get_context("fork") if sys.platform == "linux" else None
 # Descriptors a forked worker closes first: the reindex lock's.
 _NOT_FOR_WORKERS: set[int] = set()
-# Workers fork from the forkserver with the reading and writing code already imported:
-# importing it in each worker cost a third of a second of CPU apiece.
+# Workers from the forkserver (the pool and Whoosh's writer) fork from it with the
+# reading and writing code already imported: importing it in each worker cost a third of
+# a second of CPU apiece.
 _CONTEXT.set_forkserver_preload(["__main__", "index.bulk"])
 # Objects allocated between young-generation collections while pages are parsed (Python's
 # default is 700). A parsed page's tree is dismantled once read (index/soup.py), but while
@@ -64,15 +65,26 @@ def collecting_parsed_pages() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
-def exit_with(parent: int) -> None:
-    """In a worker: end this process soon after process ``parent`` has ended."""
+def exit_with(parent: int, forked: bool = False) -> None:
+    """In a worker: end this process soon after process ``parent`` has ended. A worker
+    ``forked`` from it is its child, given to another parent the moment it dies (even
+    while unreaped, when signalling it would still succeed)."""
+
+    def gone() -> bool:
+        if forked:
+            return os.getppid() != parent
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # its number is another user's process now
+            return True
+        return False
 
     def watch() -> None:
         while True:
             time.sleep(WATCH_SECONDS)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
+            if gone():
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
@@ -119,8 +131,10 @@ def not_for_workers(descriptor: int) -> Iterator[None]:
 
 
 def can_fork() -> bool:
-    """Whether ``start_worker`` can start workers here: the system forks, and this is not
-    itself a worker (which may have no children)."""
+    """Whether ``start_worker`` can start workers here: on Linux, and not in a worker
+    (which may have no children). A forked worker runs only the reindex's own code, which
+    neither logs nor prints: a lock another thread held when it was forked (the CLI has no
+    other thread; the benchmark polls /proc in one) is never waited for."""
     return _FORKED is not None and multiprocessing.parent_process() is None
 
 
@@ -146,7 +160,7 @@ def _forked(parent: int, target: Callable[..., None], *args: object) -> None:
     # it writes to it (and a collector's pass writes to every object it walks).
     gc.freeze()
     gc.enable()
-    exit_with(parent)
+    exit_with(parent, forked=True)
     target(*args)
 
 

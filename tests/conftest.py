@@ -265,13 +265,16 @@ def wordpress_site(group_seed) -> Iterator[WordPressSite]:
 
 @pytest.fixture
 def worker_processes():
-    """Lists the processes multiprocessing started (reindex workers and their server)."""
+    """Lists the processes multiprocessing started (reindex workers and their server), and
+    any process running a reindex command: workers forked from a reindex have its command
+    line."""
 
     def running() -> set[int]:
         found = set()
         for entry in Path("/proc").iterdir():
             with contextlib.suppress(OSError):
-                if entry.name.isdigit() and b"multiprocessing" in (entry / "cmdline").read_bytes():
+                line = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+                if b"multiprocessing" in line or (b"reindex" in line and b"--index-dir" in line):
                     found.add(int(entry.name))
         return found
 

@@ -18,6 +18,7 @@ from index.area_guesses import GUESSED_FILE, LEARNED_FILE
 from index.bulk import BulkWriter
 from index.document import Document
 from index.errors import IndexBusy, IndexWriteError
+from index.inference import page_words
 from index.manifest import MANIFEST_FILE, FileStamp
 from index.reindex import indexed_documents, reindex, reindex_lock
 from index.store import open_index
@@ -138,38 +139,54 @@ def test_full_in_bulk_keeps_the_documents_of_a_file_that_fails(
 def test_pages_handed_from_one_worker_to_another_index_as_they_do_otherwise(
     monkeypatch, taxonomy, tmp_path, corpus_with_copies
 ):
-    # The first worker hands all its waiting pages over.
-    monkeypatch.setattr(index.bulk, "_shares", lambda left: [float("inf")] + [0.0] * len(left[1:]))
-    handed = []
-    wait_for = index.bulk.BulkWriter._wait_for
+    # Every file a batch of its own, so that both workers read and have pages waiting;
+    # the one with most left hands all of its waiting pages over.
+    monkeypatch.setattr(index.bulk, "BATCH_BYTES", 1)
+    monkeypatch.setattr(
+        index.bulk, "_shares", lambda left: [float("inf") if w == max(left) else 0.0 for w in left]
+    )
+    given = []
+    takers = index.bulk._takers
 
-    def noting_handed(self, kind: str, key: int) -> tuple:
-        arrived = wait_for(self, kind, key)
-        if kind == "handed":
-            handed.extend(arrived[0])
-        return arrived
+    def noting_takers(handed, deficits):
+        taken = takers(handed, deficits)
+        given.append((handed, taken))
+        return taken
 
-    monkeypatch.setattr(index.bulk.BulkWriter, "_wait_for", noting_handed)
+    monkeypatch.setattr(index.bulk, "_takers", noting_takers)
     bulk, otherwise = both_ways(
         monkeypatch, taxonomy, tmp_path, lambda ix: reindex(ix, taxonomy, [str(corpus_with_copies)])
     )
     assert bulk == otherwise
-    assert handed  # pages did go from one worker to the other
-    assert all(doc.id in bulk["guessed"]["pages"] for doc in handed)
+    ((handed, taken),) = given
+    (giver,) = [worker for worker, pages in enumerate(handed) if pages]
+    to_others = [doc.id for worker, pages in enumerate(taken) if worker != giver for doc in pages]
+    assert sorted(doc.id for doc in handed[giver]) == sorted(to_others)
+    assert not taken[giver]
+    assert all(doc.id in bulk["guessed"]["pages"] for doc in handed[giver])
 
 
 def test_words_worked_out_while_the_model_is_built_give_the_same_guesses(
     monkeypatch, taxonomy, tmp_path, corpus
 ):
-    # The model comes late: each worker works out every waiting page's words meanwhile.
+    # The model comes late: each worker works out every waiting page's words meanwhile,
+    # and guesses from those (workers are forked: they have this test's patches).
     model = index.reindex.area_model
 
     def late_model(*args):
         time.sleep(0.5)
         return model(*args)
 
+    guess_of = index.bulk.guess_of
+
+    def guess_of_worked_out_words(doc, area_model, tokens=None):
+        if tokens != page_words(doc):
+            raise ValueError(f"{doc.id}: words not worked out while waiting")
+        return guess_of(doc, area_model, tokens)
+
     monkeypatch.setattr(index.reindex, "area_model", late_model)
     monkeypatch.setattr(index.bulk, "_shares", lambda left: [0.0] * len(left))
+    monkeypatch.setattr(index.bulk, "guess_of", guess_of_worked_out_words)
     bulk, otherwise = both_ways(
         monkeypatch, taxonomy, tmp_path, lambda ix: reindex(ix, taxonomy, [str(corpus)])
     )
@@ -251,7 +268,7 @@ def test_what_an_ended_worker_sent_is_taken_before_it_is_judged():
 def test_a_worker_that_ended_before_it_finished_fails_the_reindex(monkeypatch):
     monkeypatch.setattr(index.bulk, "LIVENESS_SECONDS", 0.01)
     writer = waiting_on([Ended(None), Ended(-9)])
-    writer._results.put(("counted", 1, {}))
+    writer._results.put(("counted", 1, {}, 0.0))
     with pytest.raises(IndexWriteError, match=r"worker process ended \(exit code -9\)"):
         writer.finish(None)
 

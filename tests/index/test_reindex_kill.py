@@ -1,6 +1,7 @@
 """Reindex killed with SIGKILL at random moments: the index is always the old state or
 the new one, a running engine keeps answering, and the next reindex loses nothing."""
 
+import contextlib
 import random
 import shutil
 import signal
@@ -136,13 +137,34 @@ def test_a_reindex_killed_while_reading_in_parallel_leaves_the_lock_free_and_no_
     """Reader processes must not inherit the lock, nor outlive a SIGKILLed reindex."""
     index_dir = tmp_path / "ix"
     reindex(index_dir, taxonomy, [str(big_corpus)])
-    reading = timed_run(index_dir, full=True) / 3
     before = worker_processes()
-    assert kill_while_running(index_dir, full=True, after_seconds=reading)
+    process = subprocess.Popen(
+        reindex_command(index_dir, full=True), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    workers = children_once_started(process)  # killed while its workers read
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert workers
     again = subprocess.run(reindex_command(index_dir, full=False), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     time.sleep(3)  # workers look for their reindex every half second
     assert worker_processes() - before == set()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def children_once_started(process: subprocess.Popen, seconds: float = 60) -> set[int]:
+    """The processes ``process`` has started, once it has started any (its reindex
+    workers, forked from it), or none after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        found = set()
+        for task in Path(f"/proc/{process.pid}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                found |= {int(child) for child in (task / "children").read_text().split()}
+        if found:
+            return found
+        time.sleep(0.01)
+    return set()
 
 
 def test_killing_a_reindex_that_writes_on_every_core_keeps_a_whole_index(
