@@ -50,6 +50,9 @@ BATCH_BYTES = 256 * 1024
 # (guessing, writing, and its share of writing the segment out), in characters of a
 # page written while reading (only its share of writing the segment out).
 WAITING_WORK = 3.0
+# Waiting pages whose words a worker works out while the model is built, at most: each
+# page's are a list of a few thousand words, kept until it is guessed.
+WORDS_AHEAD = 2_000
 # How often the reindex looks whether its workers are still there while it waits.
 LIVENESS_SECONDS = 1.0
 
@@ -391,7 +394,8 @@ class _Worker:
         """The next order, once the reindex sends it. Until then the words of the waiting
         pages are worked out, a page at a time, for their guesses: the reindex sums the
         workers' counts and builds the model from them while every worker would wait."""
-        while len(self.words) < len(self.waiting) and orders.empty():
+        ahead = min(len(self.waiting), WORDS_AHEAD)
+        while len(self.words) < ahead and orders.empty():
             doc = self.waiting[len(self.words)]
             self.words.append(page_words(doc) if doc is not None else [])
         return orders.get()
@@ -401,7 +405,9 @@ class _Worker:
         for place, doc in enumerate(self.waiting):
             if doc is None or model is None:
                 continue
-            words = self.words[place] if place < len(self.words) else None
+            words = None
+            if place < len(self.words):
+                words, self.words[place] = self.words[place], []
             guess = guesses[doc.id] = guess_of(doc, model, words)
             if guess.areas:  # its hash with the guess is worked out: not again
                 doc = replace(doc, areas_inferred=guess.areas, content_hash=guess.content_hash)
