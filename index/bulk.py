@@ -259,7 +259,7 @@ def _takers(handed: list[list[Document]], deficits: list[float]) -> list[list[Do
     one that handed it, with the most left below the mean (``deficits``, used up)."""
     taken: list[list[Document]] = [[] for _ in handed]
     for giver, pages in enumerate(handed):
-        others = [worker for worker in range(len(handed)) if worker != giver] or [giver]
+        others = [worker for worker in range(len(handed)) if worker != giver]
         for doc in pages:
             taker = max(others, key=deficits.__getitem__)
             taken[taker].append(doc)
@@ -270,7 +270,7 @@ def _takers(handed: list[list[Document]], deficits: list[float]) -> list[list[Do
 def _shares(left: list[float]) -> list[float]:
     """For each worker, how many characters of its waiting pages it hands over, from
     what each has ``left`` to do: those above the mean hand over the difference."""
-    average = mean(left) if left else 0.0
+    average = mean(left)
     return [max(0.0, work - average) / WAITING_WORK for work in left]
 
 

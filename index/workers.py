@@ -75,9 +75,7 @@ def exit_with(parent: int, forked: bool = False) -> None:
             return os.getppid() != parent
         try:
             os.kill(parent, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:  # its number is another user's process now
+        except (ProcessLookupError, PermissionError):  # gone, or its number reused
             return True
         return False
 
