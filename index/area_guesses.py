@@ -35,8 +35,8 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -144,6 +144,50 @@ def with_inferred_areas(
     )
 
 
+def inferred_for_changes(
+    documents: dict[str, Document],
+    indexed: dict[str, Document],
+    kept: dict[str, Document],
+    rest: list[tuple[str, str]],
+    keywords: dict[str, tuple[str, ...]],
+    saved: SavedGuesses | None,
+    load_counts: LoadCounts,
+) -> Inference | None:
+    """What ``with_inferred_areas`` gives, worked out from what changed only: for a run
+    that read only the changed files (index/changes.py). ``documents``, ``indexed`` and
+    ``kept`` are those files' pages (now, before, and kept although their file failed);
+    ``rest`` the other labelled pages (ids and content hashes), unchanged. The other
+    unlabelled pages keep their saved guesses, as in ``with_inferred_areas``.
+
+    None when this run cannot be worked out so: no saved guesses for the index as it
+    was, or every page must be guessed afresh. The whole run then does it.
+    """
+    before = [(doc.id, doc.content_hash) for doc in indexed.values() if doc.areas]
+    made_with = _fingerprint_of(keywords)
+    if saved is None or saved.made_with != made_with:
+        return None
+    if saved.trained_on != _fingerprint_pairs([*rest, *before]):
+        return None
+    labelled = {doc.id: doc for doc in [*kept.values(), *documents.values()] if doc.areas}
+    learning = _Learning(labelled, indexed, saved, load_counts, rest)
+    touched = indexed.keys() | documents.keys() | kept.keys()
+    others = {doc_id: guess for doc_id, guess in saved.pages.items() if doc_id not in touched}
+    unlabelled = [doc for doc in documents.values() if not doc.areas]
+    if _guess_afresh(saved, made_with, learning, len(others) + len(unlabelled)):
+        return None
+    model = cache(lambda: area_model(learning.counts, keywords))
+    pages = {doc.id: _guess(doc, saved.pages.get(doc.id), model) for doc in unlabelled}
+    if learning.from_scratch:  # the saved counts are gone: learning needs every page
+        return None
+    areas = learning.areas if learning.changes else saved.areas
+    drift = saved.drift + learning.changes
+    guesses = SavedGuesses(learning.trained_on, made_with, areas, drift, {**others, **pages})
+    changed = None if guesses == saved else guesses
+    return Inference(
+        _with_guesses(documents, pages), learning.trained_on, changed, learning.counts_to_save
+    )
+
+
 def _with_guesses(documents: dict[str, Document], pages: dict[str, Guess]) -> dict[str, Document]:
     """``documents``, those with guessed areas carrying them (and their hash with them)."""
     guessed = {
@@ -190,9 +234,16 @@ class _Learning:
         indexed: dict[str, Document],
         saved: SavedGuesses | None,
         load_counts: LoadCounts,
+        rest: list[tuple[str, str]] | None = None,
     ):
+        # ``rest``: the labelled pages besides ``labelled`` and ``indexed`` (ids and
+        # content hashes), the same before and after, when those are only what changed.
         self.labelled = labelled
-        self.trained_on = fingerprint(labelled.values())
+        self.rest = rest or []
+        self.trained_on = _fingerprint_pairs(
+            [*self.rest, *((doc.id, doc.content_hash) for doc in labelled.values())]
+        )
+        self.labelled_count = len(self.rest) + len(labelled)
         self.saved = saved
         self.load_counts = load_counts
         before = {doc.id: doc for doc in indexed.values() if doc.areas}
@@ -234,7 +285,7 @@ def _guess_afresh(
         return False
     return (
         unlabelled <= SMALL_CORPUS
-        or saved.drift + learning.changes > DRIFT_SHARE * len(learning.labelled)
+        or saved.drift + learning.changes > DRIFT_SHARE * learning.labelled_count
         or learning.areas != saved.areas
         or learning.from_scratch
     )
@@ -254,7 +305,11 @@ def _guess(
 
 def fingerprint(docs: Iterable[Document]) -> str:
     """Names a set of pages at their current content (ids and content hashes)."""
-    lines = sorted(f"{doc.id}\t{doc.content_hash}\n" for doc in docs)
+    return _fingerprint_pairs([(doc.id, doc.content_hash) for doc in docs])
+
+
+def _fingerprint_pairs(pairs: list[tuple[str, str]]) -> str:
+    lines = sorted(f"{doc_id}\t{content_hash}\n" for doc_id, content_hash in pairs)
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:32]
 
 
@@ -363,20 +418,36 @@ def _learned(trained_on: str, counts: AreaCounts) -> dict:
     }
 
 
-def save_inference(index_dir: Path, inference: Inference) -> None:
+def save_inference(index_dir: Path, inference: Inference) -> str:
     """Keep what this run learned and guessed, for the next; only what changed is written.
 
     Called after the commit. A failure to write is not the commit's failure: the
-    files are checked against the index when read, so the next run relearns.
+    files are checked against the index when read, so the next run relearns. Returns
+    the guesses file's ``guesses_stamp`` when it holds this run's guesses, else "".
     """
     counts, guesses = inference.counts, inference.guesses
-    with suppress(OSError):
+    try:
         if counts is not None:
             learned = _learned(inference.trained_on, counts)
             write_json_atomically(index_dir / LEARNED_FILE, learned, indent=None)
         if guesses is not None:
             guessed = {"format": FILE_FORMAT} | _shallow(guesses)
             write_json_atomically(index_dir / GUESSED_FILE, guessed, indent=None)
+    except OSError:
+        return ""
+    return guesses_stamp(index_dir)
+
+
+def guesses_stamp(index_dir: Path) -> str:
+    """Names the guesses file as it is on disk (inode, size, time; "" when there is none):
+    the manifest records it, so that a run reading only changed files trusts the
+    saved guesses of every other page only if they are the ones that went with the
+    index (index/reindex.py ``write_changes``)."""
+    try:
+        status = os.stat(index_dir / GUESSED_FILE)
+    except OSError:
+        return ""
+    return f"{status.st_ino}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def _shallow(record: SavedGuesses) -> dict:

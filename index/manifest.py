@@ -18,8 +18,8 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +115,9 @@ class Manifest:
     reading: str
     files: dict[str, FileStamp]
     rows: dict[str, Row]
+    # The guesses file that goes with the index (``area_guesses.guesses_stamp``); ""
+    # when no areas were guessed.
+    guesses: str = ""
 
     def rows_of(self) -> dict[str, list[Row]]:
         """Rows by source file."""
@@ -133,20 +136,36 @@ def reading_fingerprint(taxonomy_terms: object, version: str) -> str:
 
 def load_manifest(index_dir: Path, generation: int) -> Manifest | None:
     """The manifest, if it describes index generation ``generation``; else None."""
-    path = index_dir / MANIFEST_FILE
-    if not path.exists():
-        return None
     try:
-        with closing(sqlite3.connect(path)) as db:
-            meta = dict(db.execute("SELECT key, value FROM meta"))
-            if meta.get("format") != FORMAT or meta.get("generation") != str(generation):
+        with _describing(index_dir, generation) as (db, meta):
+            if db is None:
                 return None
             files = {p: FileStamp(s, m) for p, s, m in db.execute("SELECT * FROM files")}
             areas: dict[str, tuple[str, ...]] = {}  # few distinct lists: each parsed once
             rows = {r[0]: _row(r, areas) for r in db.execute("SELECT * FROM documents")}
-            return Manifest(generation, meta.get("reading", ""), files, rows)
+            return Manifest(
+                generation, meta.get("reading", ""), files, rows, meta.get("guesses", "")
+            )
     except (sqlite3.Error, ValueError, TypeError):
         return None
+
+
+@contextmanager
+def _describing(
+    index_dir: Path, generation: int
+) -> Iterator[tuple[sqlite3.Connection | None, dict[str, str]]]:
+    """The manifest open, and its meta, if it describes index generation ``generation``;
+    else (None, {})."""
+    path = index_dir / MANIFEST_FILE
+    if not path.exists():
+        yield None, {}
+        return
+    with closing(sqlite3.connect(path)) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != FORMAT or meta.get("generation") != str(generation):
+            yield None, {}
+        else:
+            yield db, meta
 
 
 def _row(values: tuple, parsed_areas: dict[str, tuple[str, ...]]) -> Row:
@@ -156,6 +175,119 @@ def _row(values: tuple, parsed_areas: dict[str, tuple[str, ...]]) -> Row:
     if names is None:
         names = parsed_areas[areas] = tuple(json.loads(areas))
     return Row(doc_id, path, read_hash, content_hash, names, title, when, raw)
+
+
+@dataclass(frozen=True)
+class Touched:
+    """The files that changed since the manifest's run, and what it recorded of them.
+
+    A file is touched when it is new, changed (size or time), gone, or was not recalled
+    (it failed, held items left out, or gave no document): what a whole run reads again.
+    """
+
+    # The index generation the manifest describes.
+    generation: int
+    # The touched files on disk, in the order of ``files`` given, with their stamps.
+    files: dict[str, FileStamp | None]
+    # The stamps the manifest records of touched paths.
+    stamps: dict[str, tuple[int, int]]
+    # Every touched path, the gone ones too.
+    paths: set[str]
+    # The documents recorded from touched paths, by id.
+    rows: dict[str, Row]
+    # How many documents the manifest records from the other files.
+    untouched: int
+    # The labelled documents from the other files: ids and content hashes as indexed.
+    labelled: list[tuple[str, str]]
+    # Whether any document from the other files is indexed with guessed areas.
+    guessed: bool
+    # The guesses file that went with the index (``Manifest.guesses``).
+    guesses: str
+
+
+def touched_since(
+    index_dir: Path, generation: int, reading: str, files: list[str]
+) -> Touched | None:
+    """What changed among ``files`` (the sources, listed) since the manifest's run; None
+    when the manifest does not describe index generation ``generation`` read by
+    ``reading``. Only the touched files' rows are loaded."""
+    try:
+        with _describing(index_dir, generation) as (db, meta):
+            if db is None or meta.get("reading") != reading:
+                return None
+            # Plain tuples: a FileStamp equals the tuple of its fields.
+            stamps = {p: (size, mtime) for p, size, mtime in db.execute("SELECT * FROM files")}
+            with_rows = {p for (p,) in db.execute("SELECT DISTINCT path FROM documents")}
+            now = {p: FileStamp.of(p) for p in files}
+            touched = {
+                p: stamp
+                for p, stamp in now.items()
+                if not (stamp and p in with_rows and stamps.get(p) == stamp)
+            }
+            paths = {*touched, *(with_rows - now.keys()), *(stamps.keys() - now.keys())}
+            db.execute("CREATE TEMP TABLE touched (path TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO touched VALUES (?)", ((p,) for p in paths))
+            areas: dict[str, tuple[str, ...]] = {}
+            rows = {
+                r[0]: _row(r, areas)
+                for r in db.execute("SELECT * FROM documents WHERE path IN touched")
+            }
+            (count,) = db.execute("SELECT COUNT(*) FROM documents").fetchone()
+            labelled = db.execute(
+                "SELECT id, content_hash FROM documents WHERE areas <> '[]' AND path NOT IN touched"
+            ).fetchall()
+            (guessed,) = db.execute(
+                "SELECT EXISTS (SELECT 1 FROM documents"
+                " WHERE read_hash <> content_hash AND path NOT IN touched)"
+            ).fetchone()
+            guesses = meta.get("guesses", "")
+            recorded = {p: stamps[p] for p in paths if p in stamps}
+            untouched = count - len(rows)
+            return Touched(
+                generation, touched, recorded, paths, rows, untouched, labelled, guessed, guesses
+            )
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def recorded_elsewhere(index_dir: Path, ids: set[str], paths: set[str]) -> bool:
+    """Whether the manifest records any of ``ids`` from a file not in ``paths`` (or
+    cannot say)."""
+    try:
+        with closing(sqlite3.connect(index_dir / MANIFEST_FILE)) as db:
+            db.execute("CREATE TEMP TABLE asked (id TEXT PRIMARY KEY)")
+            db.executemany("INSERT INTO asked VALUES (?)", ((i,) for i in ids))
+            found = db.execute("SELECT path FROM documents WHERE id IN asked")
+            return any(p not in paths for (p,) in found)
+    except sqlite3.Error:
+        return True
+
+
+def save_changes(
+    index_dir: Path,
+    generation: int,
+    guesses: str,
+    touched: Touched,
+    clean: dict[str, FileStamp],
+    rows: dict[str, Row],
+) -> None:
+    """Record a run that read only the touched files: their stamps and rows replaced
+    by ``clean`` and ``rows``; the rest stays. All or nothing, as ``save_manifest``."""
+    meta = {"generation": str(generation), "guesses": guesses}
+    files_gone = [p for p in touched.stamps if p not in clean]
+    files_new = [(p, *stamp) for p, stamp in clean.items() if touched.stamps.get(p) != stamp]
+    rows_gone = [(doc_id,) for doc_id in touched.rows.keys() - rows.keys()]
+    rows_new = [_values(row) for key, row in rows.items() if _changed(touched.rows.get(key), row)]
+    same = generation == touched.generation and guesses == touched.guesses
+    if same and not (files_gone or files_new or rows_gone or rows_new):
+        return
+    path = index_dir / MANIFEST_FILE
+    with suppress(sqlite3.Error, OSError), closing(sqlite3.connect(path)) as db, db:
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in files_gone))
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files_new)
+        db.executemany("DELETE FROM documents WHERE id = ?", rows_gone)
+        db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows_new)
 
 
 def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None) -> None:
@@ -172,7 +304,12 @@ def save_manifest(index_dir: Path, manifest: Manifest, previous: Manifest | None
             db.executescript("DROP TABLE files; DROP TABLE documents;")
             db.executescript(_SCHEMA)
         generation, reading = str(manifest.generation), manifest.reading
-        meta = {"format": FORMAT, "generation": generation, "reading": reading}
+        meta = {
+            "format": FORMAT,
+            "generation": generation,
+            "reading": reading,
+            "guesses": manifest.guesses,
+        }
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         gone = previous.files.keys() - manifest.files.keys()
         db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in gone))

@@ -16,7 +16,9 @@ from whoosh.writing import CLEAR, SegmentWriter
 
 from index.area_guesses import (
     Inference,
+    guesses_stamp,
     inference_from_guesses,
+    inferred_for_changes,
     load_counts,
     load_saved_guesses,
     save_inference,
@@ -31,13 +33,27 @@ from index.manifest import (
     KnownDocument,
     Manifest,
     Row,
+    Touched,
     load_manifest,
     reading_fingerprint,
+    recorded_elsewhere,
+    save_changes,
     save_manifest,
+    touched_since,
 )
 from index.merging import fold_small_segments
 from index.read_result import Skipped
-from index.scan import Gathered, Progress, Rereader, Scan, scan, settle_missing, source_paths
+from index.scan import (
+    Gathered,
+    Progress,
+    ReadBefore,
+    Rereader,
+    Scan,
+    read_all,
+    scan,
+    settle_missing,
+    source_paths,
+)
 from index.schema import document_fields, document_from_stored
 from index.segment_writer import lean_writer
 from index.sources import MAX_FILE_BYTES, is_under, remember, remembered_sources
@@ -242,14 +258,16 @@ def reindex(
             roots = source_roots(index_dir, given, full)
             ix = open_or_create_index(index_dir)
             with StoredDocuments(ix) as stored:
-                prepared = run.write_in_bulk(ix, stored, roots)
+                read_before: ReadBefore = {}
+                prepared = run.write_in_bulk(ix, stored, roots) or run.write_changes(
+                    ix, stored, roots, read_before
+                )
                 if prepared is None:
-                    prepared = run.prepare(ix, stored, roots)
+                    prepared = run.prepare(ix, stored, roots, read_before)
                     run.remember(roots)
                     _write(ix, prepared.report, prepared.found, prepared.kept, full)
-            if prepared.inference:
-                save_inference(index_dir, prepared.inference)
-            save_manifest(index_dir, run.manifest(ix, prepared), prepared.known)
+            guesses = save_inference(index_dir, prepared.inference) if prepared.inference else ""
+            run.save_manifest(ix, prepared, guesses)
             return prepared.report
     except OSError as error:
         reason = error.strerror or str(error)
@@ -270,6 +288,8 @@ class Prepared:
     inference: Inference | None
     # The manifest of the index as it was, when it was valid.
     known: Manifest | None
+    # When only the files that changed were read (``Run.write_changes``): those files.
+    touched: Touched | None = None
 
 
 @dataclass(frozen=True)
@@ -287,11 +307,17 @@ class Run:
     def reading(self) -> str:
         return reading_fingerprint(asdict(self.taxonomy), version("research-search"))
 
-    def prepare(self, ix: Index | None, stored: "StoredDocuments", roots: list[str]) -> Prepared:
+    def prepare(
+        self,
+        ix: Index | None,
+        stored: "StoredDocuments",
+        roots: list[str],
+        read_before: ReadBefore | None = None,
+    ) -> Prepared:
         known = load_manifest(self.index_dir, ix.latest_generation()) if ix else None
         indexed = _indexed(ix, known, stored)
         recall = known if known and not self.full and known.reading == self.reading else None
-        found = scan(roots, self.taxonomy, self.progress, self.max_file_bytes, recall)
+        found = scan(roots, self.taxonomy, self.progress, self.max_file_bytes, recall, read_before)
         found = settle_missing(found, indexed)
         kept = kept_documents(indexed, found)
         inference = None
@@ -348,10 +374,90 @@ class Run:
             bulk.commit([doc.full() for doc in kept.values()], losers)
         return Prepared(found, indexed, kept, plan(indexed, found, kept), inference, known)
 
+    def write_changes(
+        self, ix: Index, stored: "StoredDocuments", roots: list[str], read_before: ReadBefore
+    ) -> Prepared | None:
+        """Read only the files that changed since the last run, and write what they
+        changed, without loading what the manifest records of the others (a second at
+        100,000 pages): ``Prepared`` holds only the changed files' documents, and its
+        report counts the others unchanged. The same as ``prepare`` and ``_write`` give,
+        as tests/index/test_changes.py checks.
+
+        None, with nothing written, when it does not apply (the files read are left in
+        ``read_before``, for ``prepare`` not to read them again): ``full``, no valid manifest,
+        a source folder gone, an id read that another file also gives (the whole run
+        settles which copy wins), guesses that are not the index's, or pages that all
+        need guessing afresh.
+        """
+        if self.full or not all(os.path.exists(root) for root in roots):
+            return None
+        files = source_paths(roots, self.taxonomy)
+        touched = touched_since(self.index_dir, ix.latest_generation(), self.reading, files)
+        if touched is None:
+            return None
+        if self.infer_areas:
+            if not touched.guesses or touched.guesses != guesses_stamp(self.index_dir):
+                return None
+        elif touched.guessed:
+            return None
+        known = Manifest(ix.latest_generation(), self.reading, {}, touched.rows)
+        by_path = known.rows_of()
+        unread = list(touched.files)
+        unchanged = [{r.id: r.raw_hash for r in by_path.get(p, ()) if r.raw_hash} for p in unread]
+        gathered = Gathered(Rereader(self.taxonomy, self.max_file_bytes))
+        paths = [Path(path) for path in unread]
+        read = read_all(paths, unchanged, self.taxonomy, self.max_file_bytes, self.progress)
+        for path, (_, result) in zip(unread, read, strict=True):
+            gathered.add_read(path, touched.files[path], result, known)
+            read_before[path] = (touched.files[path], result)  # for ``prepare`` if None
+        found = gathered.scan(roots)
+        new_ids = {*found.documents, *(item.doc_id for item in found.skipped)} - touched.rows.keys()
+        if new_ids and recorded_elsewhere(self.index_dir, new_ids, touched.paths):
+            return None
+        rows = touched.rows.values()
+        indexed = {row.id: row.known(as_read=False, load=stored.get) for row in rows}
+        kept = kept_documents(indexed, found)
+        inference = None
+        if self.infer_areas:
+            inference = inferred_for_changes(
+                found.documents,
+                indexed,
+                kept,
+                touched.labelled,
+                self.taxonomy.keywords,
+                load_saved_guesses(self.index_dir),
+                partial(load_counts, self.index_dir),
+            )
+            if inference is None:
+                return None
+            found = replace(found, documents=inference.documents)
+        report = plan(indexed, found, kept)
+        report = replace(report, unchanged=report.unchanged + touched.untouched)
+        self.remember(roots)
+        _write(ix, report, found, kept, full=False)
+        return Prepared(found, indexed, kept, report, inference, None, touched)
+
+    def save_manifest(self, ix: Index, prepared: Prepared, guesses: str) -> None:
+        """Record what the index holds now, for the next run (``guesses``: the stamp of
+        the guesses file that goes with it)."""
+        if prepared.touched is None:
+            manifest = replace(self.manifest(ix, prepared), guesses=guesses)
+            save_manifest(self.index_dir, manifest, prepared.known)
+            return
+        rows = self.rows(prepared, prepared.touched.rows)
+        generation = ix.latest_generation()
+        save_changes(
+            self.index_dir, generation, guesses, prepared.touched, prepared.found.clean, rows
+        )
+
     def manifest(self, ix: Index, prepared: Prepared) -> Manifest:
         """What the index holds now, for the next run to recall."""
+        rows = self.rows(prepared, prepared.known.rows if prepared.known else {})
+        return Manifest(ix.latest_generation(), self.reading, dict(prepared.found.clean), rows)
+
+    def rows(self, prepared: Prepared, previous: dict[str, Row]) -> dict[str, Row]:
+        """The manifest's rows of ``prepared``'s documents (``previous``: as they were)."""
         found = prepared.found
-        previous = prepared.known.rows if prepared.known else {}
 
         def row_of(doc: Document | KnownDocument) -> Row:
             old = previous.get(doc.id)
@@ -361,8 +467,7 @@ class Run:
             return _row(doc, read_hash, found.raw_hashes.get(doc.id, ""))
 
         kept = prepared.kept.values()
-        rows = {doc.id: row_of(doc) for doc in [*kept, *found.documents.values()]}
-        return Manifest(ix.latest_generation(), self.reading, dict(found.clean), rows)
+        return {doc.id: row_of(doc) for doc in [*kept, *found.documents.values()]}
 
 
 def _indexed(

@@ -26,6 +26,8 @@ from index.workers import collecting_parsed_pages, worker_pool, workers_can_star
 
 # Wraps the list of files to read, e.g. in a progress bar; yields them back in order.
 Progress = Callable[[list[Path]], Iterable[Path]]
+# Files read already in this run, by path: each with its stamp when read.
+ReadBefore = dict[str, tuple[FileStamp | None, ReadResult | SourceError]]
 # Below this many files, worker processes cost more to start than they save.
 PARALLEL_FROM = 64
 
@@ -56,11 +58,12 @@ def scan(
     progress: Progress,
     max_file_bytes: int = MAX_FILE_BYTES,
     known: Manifest | None = None,
+    read_before: ReadBefore | None = None,
 ) -> Scan:
     """Read every file under ``roots`` that ``known`` does not already describe; a failing
     file is recorded, never fatal. Of a changed WordPress list page, only the posts whose
     JSON changed are read. The taxonomy file is not a page, even when it sits among them
-    (as fetch saves it)."""
+    (as fetch saves it). A file in ``read_before`` with the same stamp is not read again."""
     files = source_paths(roots, taxonomy)
     stamps = {path: FileStamp.of(path) for path in files}
     rows = known.rows_of() if known else {}
@@ -72,10 +75,17 @@ def scan(
             gathered.add_recalled(path, stamp, rows[path])
         else:
             unread.append(path)
-    unchanged = [{r.id: r.raw_hash for r in rows.get(p, ()) if r.raw_hash} for p in unread]
-    read = read_all([Path(path) for path in unread], unchanged, taxonomy, max_file_bytes, progress)
-    for path, (_, result) in zip(unread, read, strict=True):
-        gathered.add_read(path, stamps[path], result, known)
+    before = {
+        path: result
+        for path, (stamp, result) in (read_before or {}).items()
+        if stamp is not None and stamp == stamps.get(path) and known
+    }
+    to_read = [path for path in unread if path not in before]
+    unchanged = [{r.id: r.raw_hash for r in rows.get(p, ()) if r.raw_hash} for p in to_read]
+    read = read_all([Path(p) for p in to_read], unchanged, taxonomy, max_file_bytes, progress)
+    results = {**before, **{path: result for path, (_, result) in zip(to_read, read, strict=True)}}
+    for path in unread:
+        gathered.add_read(path, stamps[path], results[path], known)
     return gathered.scan(roots)
 
 
