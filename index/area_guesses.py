@@ -154,13 +154,15 @@ def inferred_for_changes(
     load_counts: LoadCounts,
 ) -> Inference | None:
     """What ``with_inferred_areas`` gives, worked out from what changed only: for a run
-    that read only the changed files (index/changes.py). ``documents``, ``indexed`` and
-    ``kept`` are those files' pages (now, before, and kept although their file failed);
-    ``rest`` the other labelled pages (ids and content hashes), unchanged. The other
-    unlabelled pages keep their saved guesses, as in ``with_inferred_areas``.
+    that read only the changed files (``reindex.Run.write_changes``). ``documents``,
+    ``indexed`` and ``kept`` are those files' pages (now, before, and kept although their
+    file failed); ``rest`` the labelled pages of the other files (ids and content
+    hashes), unchanged. The other unlabelled pages keep their saved guesses, as in
+    ``with_inferred_areas``.
 
     None when this run cannot be worked out so: no saved guesses for the index as it
-    was, or every page must be guessed afresh. The whole run then does it.
+    was, keywords changed, every page to be guessed afresh, or no saved counts (to be
+    learned again from every labelled page). The whole run then does it.
     """
     before = [(doc.id, doc.content_hash) for doc in indexed.values() if doc.areas]
     made_with = _fingerprint_of(keywords)

@@ -115,8 +115,8 @@ class Manifest:
     reading: str
     files: dict[str, FileStamp]
     rows: dict[str, Row]
-    # The guesses file that goes with the index (``area_guesses.guesses_stamp``); ""
-    # when no areas were guessed.
+    # The guesses file known to go with the index (``area_guesses.guesses_stamp``); ""
+    # when none is (no areas guessed, or saving them failed).
     guesses: str = ""
 
     def rows_of(self) -> dict[str, list[Row]]:
@@ -187,10 +187,11 @@ class Touched:
 
     # The index generation the manifest describes.
     generation: int
-    # The touched files on disk, in the order of ``files`` given, with their stamps.
-    files: dict[str, FileStamp | None]
-    # The stamps the manifest records of touched paths.
-    stamps: dict[str, tuple[int, int]]
+    # The touched files listed now, in the order of ``files`` given, with their stamps
+    # now (None: gone since it was listed).
+    now: dict[str, FileStamp | None]
+    # The stamps the manifest records of touched paths (of those it recorded clean).
+    recorded: dict[str, tuple[int, int]]
     # Every touched path, the gone ones too.
     paths: set[str]
     # The documents recorded from touched paths, by id.
@@ -210,7 +211,7 @@ def touched_since(
 ) -> Touched | None:
     """What changed among ``files`` (the sources, listed) since the manifest's run; None
     when the manifest does not describe index generation ``generation`` read by
-    ``reading``. Only the touched files' rows are loaded."""
+    ``reading``, or cannot be read. Only the touched files' rows are loaded."""
     try:
         with _describing(index_dir, generation) as (db, meta):
             if db is None or meta.get("reading") != reading:
@@ -250,17 +251,23 @@ def touched_since(
         return None
 
 
-def recorded_elsewhere(index_dir: Path, ids: set[str], paths: set[str]) -> bool:
-    """Whether the manifest records any of ``ids`` from a file not in ``paths`` (or
-    cannot say)."""
+def recorded_elsewhere(
+    index_dir: Path, ids: set[str], paths: set[str]
+) -> dict[str, datetime | None] | None:
+    """Those of ``ids`` the manifest records from a file not in ``paths``, with the date
+    each was modified; None when it cannot say."""
     try:
         with closing(sqlite3.connect(index_dir / MANIFEST_FILE)) as db:
             db.execute("CREATE TEMP TABLE asked (id TEXT PRIMARY KEY)")
             db.executemany("INSERT INTO asked VALUES (?)", ((i,) for i in ids))
-            found = db.execute("SELECT path FROM documents WHERE id IN asked")
-            return any(p not in paths for (p,) in found)
-    except sqlite3.Error:
-        return True
+            found = db.execute("SELECT id, path, modified FROM documents WHERE id IN asked")
+            return {
+                doc_id: datetime.fromisoformat(modified) if modified else None
+                for doc_id, path, modified in found
+                if path not in paths
+            }
+    except (sqlite3.Error, ValueError):
+        return None
 
 
 def save_changes(
@@ -274,8 +281,8 @@ def save_changes(
     """Record a run that read only the touched files: their stamps and rows replaced
     by ``clean`` and ``rows``; the rest stays. All or nothing, as ``save_manifest``."""
     meta = {"generation": str(generation), "guesses": guesses}
-    files_gone = [p for p in touched.stamps if p not in clean]
-    files_new = [(p, *stamp) for p, stamp in clean.items() if touched.stamps.get(p) != stamp]
+    files_gone = [p for p in touched.recorded if p not in clean]
+    files_new = [(p, *stamp) for p, stamp in clean.items() if touched.recorded.get(p) != stamp]
     rows_gone = [(doc_id,) for doc_id in touched.rows.keys() - rows.keys()]
     rows_new = [_values(row) for key, row in rows.items() if _changed(touched.rows.get(key), row)]
     same = generation == touched.generation and guesses == touched.guesses

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -49,6 +50,7 @@ from index.scan import (
     ReadBefore,
     Rereader,
     Scan,
+    loses_to,
     read_all,
     scan,
     settle_missing,
@@ -286,7 +288,7 @@ class Prepared:
     kept: dict[str, Document | KnownDocument]
     report: ReindexReport
     inference: Inference | None
-    # The manifest of the index as it was, when it was valid.
+    # The manifest of the index as it was, when it was valid and loaded whole.
     known: Manifest | None
     # When only the files that changed were read (``Run.write_changes``): those files.
     touched: Touched | None = None
@@ -384,10 +386,12 @@ class Run:
         as tests/index/test_changes.py checks.
 
         None, with nothing written, when it does not apply (the files read are left in
-        ``read_before``, for ``prepare`` not to read them again): ``full``, no valid manifest,
-        a source folder gone, an id read that another file also gives (the whole run
-        settles which copy wins), guesses that are not the index's, or pages that all
-        need guessing afresh.
+        ``read_before``, for ``prepare`` not to read them again): ``full``; a source
+        folder gone; no manifest of this index read the same way (taxonomy, version);
+        guesses not known to be the index's, or guesses in the index of a run that
+        guesses none; a document that another, unchanged, file also gives, or withdraws
+        as a draft, unless the other's copy wins whoever is found first; every page to
+        be guessed afresh, or the counts learned to be learned again from every page.
         """
         if self.full or not all(os.path.exists(root) for root in roots):
             return None
@@ -402,17 +406,19 @@ class Run:
             return None
         known = Manifest(ix.latest_generation(), self.reading, {}, touched.rows)
         by_path = known.rows_of()
-        unread = list(touched.files)
+        unread = list(touched.now)
         unchanged = [{r.id: r.raw_hash for r in by_path.get(p, ()) if r.raw_hash} for p in unread]
         gathered = Gathered(Rereader(self.taxonomy, self.max_file_bytes))
         paths = [Path(path) for path in unread]
         read = read_all(paths, unchanged, self.taxonomy, self.max_file_bytes, self.progress)
         for path, (_, result) in zip(unread, read, strict=True):
-            gathered.add_read(path, touched.files[path], result, known)
-            read_before[path] = (touched.files[path], result)  # for ``prepare`` if None
+            gathered.add_read(path, touched.now[path], result, known)
+            read_before[path] = (touched.now[path], result)  # for ``prepare`` if None
         found = gathered.scan(roots)
         new_ids = {*found.documents, *(item.doc_id for item in found.skipped)} - touched.rows.keys()
-        if new_ids and recorded_elsewhere(self.index_dir, new_ids, touched.paths):
+        recorded = recorded_elsewhere(self.index_dir, new_ids, touched.paths) if new_ids else {}
+        found = _without_losing_copies(found, recorded)
+        if found is None:
             return None
         rows = touched.rows.values()
         indexed = {row.id: row.known(as_read=False, load=stored.get) for row in rows}
@@ -468,6 +474,27 @@ class Run:
 
         kept = prepared.kept.values()
         return {doc.id: row_of(doc) for doc in [*kept, *found.documents.values()]}
+
+
+def _without_losing_copies(found: Scan, recorded: dict[str, datetime | None] | None) -> Scan | None:
+    """``found`` (the changed files read) without its copies of documents that another,
+    unchanged, file gives (``recorded``: their ids and dates) when those win whoever is
+    found first, as the whole run would settle it (index/scan.py ``_newer``), their
+    files marked to be read next time; None when the whole run must settle it: a copy
+    that may win, or an item left out (a draft) that may withdraw the other."""
+    if recorded is None:
+        return None
+    documents, clean = dict(found.documents), dict(found.clean)
+    for doc_id, modified in recorded.items():
+        copy = documents.pop(doc_id, None)
+        if copy is not None:
+            if not loses_to(copy, modified):
+                return None
+            clean.pop(copy.source, None)
+        for item in found.skipped:
+            if item.doc_id == doc_id and not (item.modified and loses_to(item, modified)):
+                return None
+    return replace(found, documents=documents, clean=clean)
 
 
 def _indexed(

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def scan(
     """Read every file under ``roots`` that ``known`` does not already describe; a failing
     file is recorded, never fatal. Of a changed WordPress list page, only the posts whose
     JSON changed are read. The taxonomy file is not a page, even when it sits among them
-    (as fetch saves it). A file in ``read_before`` with the same stamp is not read again."""
+    (as fetch saves it). A file in ``read_before`` with the same stamp is not read again
+    (when ``known`` is given: the results there were read with its posts' hashes)."""
     files = source_paths(roots, taxonomy)
     stamps = {path: FileStamp.of(path) for path in files}
     rows = known.rows_of() if known else {}
@@ -103,7 +105,13 @@ class Gathered:
 
     def add(self, doc: Document | KnownDocument) -> None:
         current = self.documents.get(doc.id)
-        self.documents[doc.id] = doc if current is None else _newer(current, doc)
+        if current is None:
+            self.documents[doc.id] = doc
+            return
+        winner = self.documents[doc.id] = _newer(current, doc)
+        # The manifest records only the copy that won: the loser's file is read again
+        # next time, not recalled, so that its copy comes back if the other goes.
+        self.clean.pop((current if winner is doc else doc).source, None)
 
     def add_recalled(self, path: str, stamp: FileStamp, rows: list[Row]) -> None:
         """An unchanged file's documents, unread."""
@@ -271,6 +279,12 @@ def _list_paths(roots: list[str]) -> list[str]:
         if os.path.exists(root):
             seen.update(dict.fromkeys(source_files(root)))
     return list(seen)
+
+
+def loses_to(copy, recorded: datetime | None) -> bool:
+    """Whether ``copy`` loses to a copy of the same document modified ``recorded``,
+    whichever of the two is found first (``_newer``)."""
+    return recorded is not None and (not copy.modified or copy.modified < recorded)
 
 
 def _newer(current, candidate):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import area_guesses
-from index.area_guesses import GUESSED_FILE, load_saved_guesses
+from index.area_guesses import GUESSED_FILE, LEARNED_FILE, guesses_stamp, load_saved_guesses
 from index.manifest import load_manifest
 from index.reindex import Run, indexed_documents, reindex
 from index.store import open_index
@@ -44,7 +44,10 @@ def state(index_dir: Path) -> dict:
     manifest = load_manifest(index_dir, ix.latest_generation())
     assert manifest is not None, "the manifest must describe the index"
     guesses = load_saved_guesses(index_dir)
+    learned = index_dir / LEARNED_FILE
     return {
+        "learned": learned.exists() and json.loads(learned.read_bytes()),
+        "stamp is the file's": manifest.guesses == guesses_stamp(index_dir),
         "documents": indexed_documents(ix),
         "rows": manifest.rows,
         "files": manifest.files,
@@ -211,3 +214,109 @@ def test_a_run_without_guesses_then_one_with_them_takes_the_whole_run(
     guessed = [doc for doc in indexed_documents(open_index(tmp_path / "ix")).values()]
     assert any(doc.areas_inferred for doc in guessed)
     assert report.updated
+
+
+def list_items(corpus: Path) -> list[dict]:
+    return json.loads((corpus / LIST_PAGE).read_text("utf-8"))
+
+
+def test_an_older_copy_of_a_listed_post_in_another_file_keeps_later_runs_quick(
+    tmp_path, taxonomy, corpus, monkeypatch, fast_runs
+):
+    # The same post exported alone, older than in the list page: the lone copy loses,
+    # its file is read each time, and each time it loses again.
+    item = dict(list_items(corpus)[0], modified="2001-01-01T00:00:00", modified_gmt=None)
+    (corpus / "wordpress" / "single-older.json").write_text(json.dumps(item), "utf-8")
+    report, taken = compare(tmp_path, taxonomy, corpus, monkeypatch, fast_runs, edit_article)
+    assert taken
+    assert report.summary_line() == "added 0, updated 1, removed 0, unchanged 35, failed 0"
+
+
+def test_an_older_draft_of_a_post_published_elsewhere_keeps_later_runs_quick(
+    tmp_path, taxonomy, corpus, monkeypatch, fast_runs
+):
+    draft = dict(list_items(corpus)[1], status="draft", modified="2001-01-01T00:00:00")
+    draft["modified_gmt"] = draft["modified"]
+    (corpus / "wordpress" / "drafts.json").write_text(json.dumps([draft]), "utf-8")
+    report, taken = compare(tmp_path, taxonomy, corpus, monkeypatch, fast_runs, edit_article)
+    assert taken
+    assert report.summary_line().startswith("added 0, updated 1, removed 0, unchanged 35")
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["quick", "whole run"])
+def test_the_losing_copy_of_a_post_is_indexed_when_the_winning_copy_goes(
+    tmp_path, taxonomy, corpus, monkeypatch, fast_runs, whole
+):
+    # A newer export of a listed post wins over the list page's copy; when its file is
+    # deleted, the list page's copy (never recorded) must take its place.
+    monkeypatch.setattr(area_guesses, "SMALL_CORPUS", 0)  # the post is labelled
+    monkeypatch.setattr(area_guesses, "DRIFT_SHARE", 0.5)
+    item = list_items(corpus)[0]
+    newer = dict(item, modified="2030-01-01T00:00:00", modified_gmt="2030-01-01T00:00:00")
+    single = corpus / "wordpress" / "zz-single.json"
+    single.write_text(json.dumps(newer), "utf-8")
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    doc_id = f"wp:{item['type']}:{item['id']}"
+    assert indexed_documents(open_index(tmp_path / "ix"))[doc_id].source == str(single)
+    single.unlink()
+    fast_runs.clear()
+    if whole:
+        whole_run_only(monkeypatch)
+    report = reindex(tmp_path / "ix", taxonomy)
+    assert [doc.id for doc in report.updated] == [doc_id]
+    back = indexed_documents(open_index(tmp_path / "ix"))[doc_id]
+    assert back.source == str(corpus / LIST_PAGE)
+    assert fast_runs == ([] if whole else [True])
+
+
+def both_ways(tmp_path, taxonomy, monkeypatch) -> None:
+    """Reindex the copies "fast" and "whole", the second by the whole run; they agree."""
+    fast = reindex(tmp_path / "fast", taxonomy)
+    with monkeypatch.context() as patch:
+        whole_run_only(patch)
+        whole = reindex(tmp_path / "whole", taxonomy)
+    assert report_of(fast) == report_of(whole)
+    assert state(tmp_path / "fast") == state(tmp_path / "whole")
+
+
+def test_a_run_killed_before_its_manifest_is_saved_takes_the_next_run_whole(
+    tmp_path, taxonomy, corpus, monkeypatch, fast_runs
+):
+    reindex(tmp_path / "fast", taxonomy, [str(corpus)])
+    shutil.copytree(tmp_path / "fast", tmp_path / "whole")
+    edit_article(corpus)
+    with monkeypatch.context() as patch:  # the run dies after its commit
+        patch.setattr(Run, "save_manifest", lambda *args: None)
+        reindex(tmp_path / "fast", taxonomy)
+        reindex(tmp_path / "whole", taxonomy)
+    (corpus / "articles" / "new.txt").write_text("Robots\n\nQuantum privacy networks.\n")
+    fast_runs.clear()
+    both_ways(tmp_path, taxonomy, monkeypatch)
+    assert fast_runs == [False]  # the manifest is a generation behind the index
+    edit_article(corpus)
+    fast_runs.clear()
+    both_ways(tmp_path, taxonomy, monkeypatch)
+    assert fast_runs == [True]
+
+
+def test_guesses_that_failed_to_save_take_the_next_run_whole(
+    tmp_path, taxonomy, corpus, monkeypatch, fast_runs
+):
+    reindex(tmp_path / "fast", taxonomy, [str(corpus)])
+    shutil.copytree(tmp_path / "fast", tmp_path / "whole")
+    (corpus / "articles" / "new.txt").write_text("Robots\n\nQuantum privacy networks.\n")
+    real = area_guesses.write_json_atomically
+
+    def failing(target, *args, **kwargs):
+        if target.name == GUESSED_FILE:
+            raise OSError(28, "No space left on device")
+        return real(target, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(area_guesses, "write_json_atomically", failing)
+        reindex(tmp_path / "fast", taxonomy)
+        reindex(tmp_path / "whole", taxonomy)
+    edit_article(corpus)
+    fast_runs.clear()
+    both_ways(tmp_path, taxonomy, monkeypatch)
+    assert fast_runs == [False]  # the guesses on disk are not the index's
