@@ -1,5 +1,6 @@
 """The search engine: one SearchRequest in, one SearchResponse out, over a live index."""
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +34,9 @@ from search.scoring import Matches, SegmentCache, top
 from search.suggest import Vocabulary, did_you_mean
 from search.synonyms import Synonyms
 
+# After this many answers from one state of the index, what the process holds is put
+# out of the cyclic collector's way (see SearchEngine).
+FREEZE_AFTER = frozenset({1, 10, 100, 1000, 10_000})
 # How many of the best matches the ranking lifts re-order (see _best).
 RERANK_WINDOW = 100
 # How many of those are checked for the query's words as a phrase.
@@ -49,6 +53,14 @@ class SearchEngine:
     (Whoosh's ``Searcher.refresh()`` is not used: in whoosh3 it can show both the old
     and new copies of an updated document.) Term and facet data read from a segment are
     kept across index states, since Whoosh never changes a segment once written.
+
+    With ``freeze``, for a long-running server: what the engine keeps (each segment's
+    spelling words, facet columns, postings; 10,000s of containers at 100,000 pages) was
+    walked by every full cyclic collection, 50 ms at 100k each, several times in 300
+    searches, each landing on one answer. After the 1st, 10th, 100th... answer of an
+    index state the engine freezes what the process holds (``gc.freeze``, which costs
+    nothing), so collections walk only what is newer. A new index state unfreezes it
+    all, for the old state's cycles to be collected.
     """
 
     def __init__(
@@ -56,9 +68,11 @@ class SearchEngine:
         index_dir: Path,
         synonyms: Synonyms | None = None,
         responses_kept: int = RESPONSES_KEPT,
+        freeze: bool = False,
     ):
         self.index_dir = Path(index_dir)
         self.synonyms = synonyms
+        self.freeze = freeze
         # Whole answers remembered per index state: a popular search is worked out once.
         self.responses_kept = responses_kept
         self._lock = threading.Lock()
@@ -96,6 +110,8 @@ class SearchEngine:
             vocabulary_cache=self._vocabularies,
         )
         if current is not None:
+            if self.freeze:
+                gc.unfreeze()
             current.retired = True
             if current.users == 0:
                 current.searcher.close()
@@ -114,6 +130,9 @@ class SearchEngine:
         started = time.perf_counter()
         with self.generation() as gen:
             response = gen.response(request.key(), lambda: _search_or_correct(gen, request))
+            gen.answered += 1  # racing threads may count one answer less: harmless
+            if self.freeze and gen.answered in FREEZE_AFTER:
+                gc.freeze()
         return replace(response, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
 

@@ -73,6 +73,8 @@ class Generation:
     synonyms: Synonyms | None
     users: int = 0
     retired: bool = False
+    # Searches answered from it (see SearchEngine's ``freeze``).
+    answered: int = 0
     _scorer: Scorer | None = field(default=None, repr=False)
     _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
     _recency: np.ndarray | None = field(default=None, repr=False)

@@ -1,5 +1,6 @@
 """The engine over the sample corpus: matching, fallback, sorting, paging, suggestions."""
 
+import gc
 import json
 import re
 import shutil
@@ -228,3 +229,35 @@ def test_remembering_no_answers_answers_the_same(sample_index):
     for query in ("deep learning", "vision -medical", ""):
         request = SearchRequest(query=query, per_page=20)
         assert remembering.search(request).hits == forgetting.search(request).hits
+
+
+@pytest.fixture
+def unfrozen():
+    """The cyclic collector as it was, whatever a test froze."""
+    yield
+    gc.unfreeze()
+
+
+def test_a_serving_engine_freezes_what_it_keeps_until_the_index_changes(
+    tmp_path, taxonomy, corpus, unfrozen
+):
+    reindex(tmp_path / "ix", taxonomy, [str(corpus)])
+    engine = SearchEngine(tmp_path / "ix", freeze=True)
+    assert engine.search(SearchRequest(query="speech")).total == 4
+    assert gc.get_freeze_count() > 0
+    story = corpus / "articles" / "privacy-homomorphic-encryption.txt"
+    story.write_text(story.read_text("utf-8") + "\nMore on encryption soon.\n", "utf-8")
+    reindex(tmp_path / "ix", taxonomy)
+    # The next request opens the new state: the old one's cycles can be collected.
+    assert engine.document_count() == 36
+    assert gc.get_freeze_count() == 0
+    assert engine.search(SearchRequest(query="encryption")).total
+    assert gc.get_freeze_count() > 0
+
+
+def test_an_engine_freezes_nothing_unless_asked(sample_index, unfrozen):
+    gc.unfreeze()
+    engine = SearchEngine(sample_index)
+    for _ in range(10):
+        engine.search(SearchRequest(query="speech"))
+    assert gc.get_freeze_count() == 0

@@ -223,3 +223,13 @@ def test_a_query_that_finds_nothing_shows_its_corrections_results(client):
     assert body["showing_results_for"] == "quantum computing" and body["total"] > 0
     exact = client.get("/api/search?q=quantm+computing&exact=1").get_json()
     assert exact["showing_results_for"] is None
+
+
+def test_the_served_engine_freezes_what_it_keeps_but_not_under_tests(sample_index, monkeypatch):
+    engine = "search_engine"
+    assert create_app({"INDEX_DIR": str(sample_index)}).extensions[engine].freeze
+    assert (
+        not create_app({"INDEX_DIR": str(sample_index), "TESTING": True}).extensions[engine].freeze
+    )
+    monkeypatch.setenv("RESEARCH_SEARCH_FREEZE_GC", "0")
+    assert not create_app({"INDEX_DIR": str(sample_index)}).extensions[engine].freeze
