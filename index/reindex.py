@@ -51,7 +51,7 @@ from index.scan import (
     Rereader,
     Scan,
     loses_to,
-    read_all,
+    read_into,
     scan,
     settle_missing,
     source_paths,
@@ -396,7 +396,8 @@ class Run:
         if self.full or not all(os.path.exists(root) for root in roots):
             return None
         files = source_paths(roots, self.taxonomy)
-        touched = touched_since(self.index_dir, ix.latest_generation(), self.reading, files)
+        reading = self.reading
+        touched = touched_since(self.index_dir, ix.latest_generation(), reading, files)
         if touched is None:
             return None
         if self.infer_areas:
@@ -404,16 +405,18 @@ class Run:
                 return None
         elif touched.guessed:
             return None
-        known = Manifest(ix.latest_generation(), self.reading, {}, touched.rows)
-        by_path = known.rows_of()
-        unread = list(touched.now)
-        unchanged = [{r.id: r.raw_hash for r in by_path.get(p, ()) if r.raw_hash} for p in unread]
+        known = Manifest(touched.generation, reading, touched.recorded, touched.rows)
         gathered = Gathered(Rereader(self.taxonomy, self.max_file_bytes))
-        paths = [Path(path) for path in unread]
-        read = read_all(paths, unchanged, self.taxonomy, self.max_file_bytes, self.progress)
-        for path, (_, result) in zip(unread, read, strict=True):
-            gathered.add_read(path, touched.now[path], result, known)
-            read_before[path] = (touched.now[path], result)  # for ``prepare`` if None
+        read_into(
+            gathered,
+            touched.now,
+            known,
+            known.rows_of(),
+            self.taxonomy,
+            self.max_file_bytes,
+            self.progress,
+            read_before,  # kept for ``prepare`` when this returns None
+        )
         found = gathered.scan(roots)
         new_ids = {*found.documents, *(item.doc_id for item in found.skipped)} - touched.rows.keys()
         recorded = recorded_elsewhere(self.index_dir, new_ids, touched.paths) if new_ids else {}

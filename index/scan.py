@@ -70,25 +70,45 @@ def scan(
     stamps = {path: FileStamp.of(path) for path in files}
     rows = known.rows_of() if known else {}
     gathered = Gathered(Rereader(taxonomy, max_file_bytes))
-    unread = []
+    unread = {}
     for path in files:
         stamp = stamps[path]
         if known and path in rows and stamp and known.files.get(path) == stamp:
             gathered.add_recalled(path, stamp, rows[path])
         else:
-            unread.append(path)
-    before = {
+            unread[path] = stamp
+    reused = read_before if known and read_before is not None else {}
+    read_into(gathered, unread, known, rows, taxonomy, max_file_bytes, progress, reused)
+    return gathered.scan(roots)
+
+
+def read_into(
+    gathered: "Gathered",
+    stamps: dict[str, FileStamp | None],
+    known: Manifest | None,
+    rows: dict[str, list[Row]],
+    taxonomy: Taxonomy,
+    max_file_bytes: int,
+    progress: Progress,
+    read_before: ReadBefore,
+) -> None:
+    """Read the files of ``stamps`` (path: stamp) into ``gathered``, in order, each
+    WordPress list page with its posts' raw hashes from ``rows`` (by path) so that its
+    unchanged posts are recalled from ``known``. A file in ``read_before`` with the same
+    stamp is not read again; every file read is added to it."""
+    results = {
         path: result
-        for path, (stamp, result) in (read_before or {}).items()
-        if stamp is not None and stamp == stamps.get(path) and known
+        for path, (stamp, result) in read_before.items()
+        if stamp is not None and stamp == stamps.get(path)
     }
-    to_read = [path for path in unread if path not in before]
+    to_read = [path for path in stamps if path not in results]
     unchanged = [{r.id: r.raw_hash for r in rows.get(p, ()) if r.raw_hash} for p in to_read]
     read = read_all([Path(p) for p in to_read], unchanged, taxonomy, max_file_bytes, progress)
-    results = {**before, **{path: result for path, (_, result) in zip(to_read, read, strict=True)}}
-    for path in unread:
-        gathered.add_read(path, stamps[path], results[path], known)
-    return gathered.scan(roots)
+    for path, (_, result) in zip(to_read, read, strict=True):
+        results[path] = result
+        read_before[path] = (stamps[path], result)
+    for path, stamp in stamps.items():
+        gathered.add_read(path, stamp, results[path], known)
 
 
 class Gathered:
