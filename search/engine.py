@@ -225,7 +225,7 @@ def _page_of_hits(
         scores = np.zeros(len(docnums))
     else:
         docnums, scores = _best(gen, found, selected, end)
-    marker = marker_for(highlight_words(found.query), gen.forms)
+    marker = marker_for(highlight_words(found.query))
     ranked = list(zip(docnums[start:end].tolist(), scores[start:end].tolist(), strict=True))
     hits = [_hit(gen, docnum, score, marker, request.inferred) for docnum, score in ranked]
     if request.explain:  # with no query text there is nothing to explain: an empty list

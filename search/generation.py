@@ -21,7 +21,6 @@ from search.facets import (
     SegmentColumnCache,
     facet_column,
 )
-from search.highlight import WordForms
 from search.query import ParsedQuery, parse_query
 from search.response import SearchResponse
 from search.scoring import Scorer, SegmentCache
@@ -78,7 +77,6 @@ class Generation:
     _scorer: Scorer | None = field(default=None, repr=False)
     _columns: dict[tuple[str, ...], FacetColumn] = field(default_factory=dict, repr=False)
     _recency: np.ndarray | None = field(default=None, repr=False)
-    _forms: WordForms | None = field(default=None, repr=False)
     # Each segment's spelling words, kept by the engine for as long as the segment lives.
     vocabulary_cache: "Memo[Vocabulary] | None" = None
     # Searches answered in full, with their results; 0 remembers none.
@@ -115,12 +113,6 @@ class Generation:
             ]
             self._recency = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         return self._recency
-
-    @property
-    def forms(self) -> WordForms:
-        if self._forms is None:
-            self._forms = WordForms(self.searcher.reader())
-        return self._forms
 
     @property
     def vocabularies(self) -> list[Vocabulary]:

@@ -45,6 +45,8 @@ CACHE_BYTES = 16 * 1024 * 1024
 # BM25F's saturation (k1) and length normalisation (b), shared by every field.
 K1 = 0.9
 B = 0.75
+# A term in this many blocks or fewer is read whole and kept, even for a part.
+WHOLE_RUN_BLOCKS = 8
 # Documents whose positions are read at once when checking a phrase.
 PHRASE_BATCH = 512
 # How strongly a page's share of the asked-for words weighs when not all are on one page.
@@ -170,6 +172,9 @@ class Scorer:
             kept = self._cache.find(_postings_key(reader, field, btext))
             if kept is None:
                 blocks = self.segment_blocks(reader, field, btext)
+                if len(blocks.last_ids) <= WHOLE_RUN_BLOCKS:
+                    kept = self.segment_postings(reader, field, btext)
+            if kept is None:
                 found, found_weights = term_weights(reader, field, btext, blocks, local.tolist())
             else:
                 found, found_weights = _among(kept, local)

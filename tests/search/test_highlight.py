@@ -32,8 +32,16 @@ def test_an_accented_letter_matches_its_plain_letter_in_either_case():
 
 def test_a_form_inside_a_longer_word_is_not_marked():
     assert "<mark>" not in Marker(("search",)).title_html(PEATLAND)
-    marked = Marker(("research",)).title_html(PEATLAND)
-    assert marked.startswith("Researchers from Example <mark>Research</mark> Lab")
+
+
+def test_the_words_a_stem_stands_for_are_marked_and_no_others_sharing_its_letters():
+    marked = Marker(("research", "stake")).title_html(PEATLAND)
+    assert marked.startswith("<mark>Researchers</mark> from Example <mark>Research</mark> Lab")
+    assert marked.endswith("150 sensor <mark>stakes</mark>")
+    assert "<mark>" not in Marker(("peat",)).title_html(PEATLAND)  # "peatland" is its own stem
+    # A stem may end in a letter its words do not.
+    marked = Marker(("memori",)).title_html("Memory, memories and memorable")
+    assert marked == "<mark>Memory</mark>, <mark>memories</mark> and memorable"
 
 
 def test_a_letter_whose_lower_case_is_longer_keeps_the_marks_in_place():
