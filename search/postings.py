@@ -16,6 +16,7 @@ Whoosh's public, per-document interface.
 import io
 import pickle
 import zlib
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 _EMPTY_IDS = np.empty(0, dtype=np.int32)
 _EMPTY_WEIGHTS = np.empty(0, dtype=np.float32)
 _EMPTY_STARTS = np.empty(0, dtype=np.int64)
+# Where a block's pickled values start (see _ids_and_weights), and what closes it before.
+_VALUES_START = b"(c_codecs\nencode\n"
+_TUPLE2_STOP = b"\x86."
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,7 @@ def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
     # Each block becomes arrays at once: a long list's Python ints never pile up.
     for at, header, data in _blocks(run.data):
         count, last_id, _best, compressed, _shortest, _longest = header
-        gaps, block_weights, _values = _unpickled(data, compressed)
+        gaps, block_weights = _ids_and_weights(data, compressed, count)
         ids.append(np.cumsum(np.array(gaps, dtype=run.id_type), dtype=run.id_type))
         weights.append(_block_weights(block_weights, count))
         last_ids.append(last_id)
@@ -192,6 +196,37 @@ def _unpickled(data: memoryview, compressed: int) -> tuple:
     return pickle.loads(zlib.decompress(data) if compressed else data)
 
 
+def _ids_and_weights(data: memoryview, compressed: int, count: int) -> tuple:
+    """A block's id gaps and weights, without unpickling its values (positions).
+
+    whoosh3 pickles a block's (ids, weights, values) with protocol 2, which writes each
+    value (bytes) as a call of ``_codecs.encode``: most of the time unpickling a block
+    takes, and a phrase's words alone need them. The values' tuple starts where that call
+    is first named, just after the tuple's MARK; the pickle cut there and closed with
+    TUPLE2 and STOP gives (ids, weights). Whatever does not check out is unpickled whole.
+    """
+    raw = zlib.decompress(data) if compressed else bytes(data)
+    cut = raw.find(_VALUES_START)
+    if cut > 0:
+        try:
+            ids, weights = pickle.loads(raw[:cut] + _TUPLE2_STOP)
+        except Exception:  # (a cut in the wrong place: unpickled whole below)
+            pass
+        else:
+            if _block_shaped(ids, weights, count):
+                return ids, weights
+    found = pickle.loads(raw)
+    return found[0], found[1]
+
+
+def _block_shaped(ids: object, weights: object, count: int) -> bool:
+    return (
+        isinstance(ids, tuple | bytes | array)
+        and len(ids) == count
+        and (weights is None or isinstance(weights, float) or len(weights) == count)
+    )
+
+
 def _compact(weights: np.ndarray) -> np.ndarray:
     """Weights as one byte each when they are whole counts under 256, as they nearly always
     are (a term's frequency in a field): the cache then holds more posting lists."""
@@ -221,7 +256,7 @@ def term_weights(
     weight in each, reading only the blocks that hold them."""
     found = [
         (docnum, _block_weights(data[1], len(data[0]))[i])
-        for docnum, data, i in _postings_at(reader, field, text, blocks, docnums)
+        for docnum, data, i in _postings_at(reader, field, text, blocks, docnums, values=False)
     ]
     held = np.array([docnum for docnum, _weight in found], dtype=np.int64)
     return held, _compact(np.array([weight for _docnum, weight in found], dtype=np.float32))
@@ -240,11 +275,16 @@ def term_positions(
 
 
 def _postings_at(
-    reader: IndexReader, field: str, text: bytes, blocks: TermBlocks, docnums: list[int]
+    reader: IndexReader,
+    field: str,
+    text: bytes,
+    blocks: TermBlocks,
+    docnums: list[int],
+    values: bool = True,
 ) -> Iterator[tuple[int, tuple, int]]:
-    """(document, its block's data: id gaps, weights, values; its place in the block) for
-    each of ``docnums`` that holds the term. Without blocks, Whoosh's matcher reads them
-    (as a one-posting block each)."""
+    """(document, its block's data: id gaps, weights and, with ``values``, values; its
+    place in the block) for each of ``docnums`` that holds the term. Without blocks,
+    Whoosh's matcher reads them (as a one-posting block each)."""
     if not len(blocks.starts):
         matcher = reader.postings(field, text) if (field, text) in reader else None
         for docnum in docnums:
@@ -264,7 +304,10 @@ def _postings_at(
         if block != read:
             start, end = blocks.starts[block : block + 2].tolist()
             _at, header, raw = next(_blocks(postfile.get(start, end - start), at=0))
-            data = _unpickled(raw, header[3])
+            if values:
+                data = _unpickled(raw, header[3])
+            else:
+                data = _ids_and_weights(raw, header[3], header[0])
             read, ids = block, list(accumulate(data[0]))
         i = bisect_left(ids, docnum)
         if i < len(ids) and ids[i] == docnum:

@@ -1,6 +1,7 @@
 """Postings read straight from whoosh3's files: the same documents, weights and positions
 that Whoosh's own matchers give, over posting lists of many blocks."""
 
+import pickle
 import re
 
 import pytest
@@ -8,7 +9,13 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from index.schema import build_schema
-from search.postings import term_blocks, term_positions, term_postings, term_weights
+from search.postings import (
+    _ids_and_weights,
+    term_blocks,
+    term_positions,
+    term_postings,
+    term_weights,
+)
 
 DOCUMENTS = 700  # a common word's postings fill several blocks of 128
 
@@ -79,3 +86,25 @@ def test_blocks_are_found_from_their_headers_as_from_the_whole_list(reader):
 
 def test_a_term_not_in_the_segment_has_no_postings(reader):
     assert len(term_postings(reader, "body", b"zyzzogeton").ids) == 0
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        ((3, 1, 4), (1.0, 5.0, 2.0), (b"\x00\x01", b"\x02", b"\x03\x04")),
+        ((3, 1, 4), None, (b"\x00\x01", b"\x02", b"\x03\x04")),
+        ((3, 1, 4), 2.0, (b"", b"\x02", b"(c_codecs\nencode\n")),  # the cut's mark as data
+        ((3, 1, 4), (1.0, 5.0, 2.0), ()),
+    ],
+)
+def test_a_block_read_without_its_values_gives_its_ids_and_weights(block):
+    """Blocks pickled as whoosh3 pickles them (protocol 2); where the values' start is not
+    where it looks, the block is unpickled whole."""
+    data = memoryview(pickle.dumps(block, 2))
+    assert _ids_and_weights(data, 0, 3) == block[:2]
+
+
+def test_a_block_whose_cut_does_not_check_out_is_unpickled_whole():
+    block = ((3, 1, 4), (1.0, 5.0, 2.0), (b"\x00\x01", b"\x02", b"\x03\x04"))
+    data = memoryview(pickle.dumps(block, 2))
+    assert _ids_and_weights(data, 0, 4) == block[:2]  # a count that the cut cannot match
