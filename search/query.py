@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from whoosh.fields import Schema
 from whoosh.qparser import MultifieldParser, plugins, syntax
-from whoosh.query import AndNot, Every, Not, NullQuery, Phrase, Query, Term
+from whoosh.query import And, AndNot, Every, Not, NullQuery, Or, Phrase, Query, Term
 
 from search.errors import BadRequest
 from search.ranking import FIELD_WEIGHTS, ranking_lifts
@@ -21,6 +21,11 @@ _WILDCARDS = re.compile(r"[*?]")
 # "-word" excludes only at the start of a word: "low-hanging" is one hyphenated word.
 _WORD_START = r"(?<![^\s(])"
 _SIGNED_WORDS = re.compile(_WORD_START + r"(-?)(\w+)")
+# A query of words of letters alone, which _plain_query builds without the parser, and
+# the words that would be the parser's operators.
+_PLAIN_TEXT = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
+_NOT_BUILT = object()
 # What is not a plain word to rank by: `field:value`, `-excluded` words, operators.
 _NOT_PLAIN = re.compile(
     rf"\b(?:{USER_FIELDS}):\S*|{_WORD_START}-\S+|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b"
@@ -124,6 +129,10 @@ def _plain_words(signed: list[tuple[str, str]], schema: Schema) -> ParsedQuery:
 
 def _parse(text: str, schema: Schema, group: type) -> Query | None:
     """The parsed query, or None when the syntax is too deep or yields nothing searchable."""
+    if _PLAIN_TEXT.fullmatch(text) and not _OPERATORS.intersection(text.split()):
+        built = _plain_query(text.split(), schema, group)
+        if built is not _NOT_BUILT:
+            return built
     if _nesting(text) > MAX_NESTING:
         return None
     try:
@@ -133,6 +142,35 @@ def _parse(text: str, schema: Schema, group: type) -> Query | None:
         return parsed.normalize()
     except Exception:  # the parser raises assorted errors on odd syntax: `(+):`, `ANDNOT ]`
         return None
+
+
+def _plain_query(words: list[str], schema: Schema, group: type) -> Query | None:
+    """What Whoosh's parser (``build_parser``) makes of words of letters alone, built
+    directly: for each word, its term in each field (as that field analyses it, with the
+    field's weight), any of them; then all the words or any of them, as ``group`` says.
+    Parsing costs about 0.15 ms a word; most searches are a few words.
+    tests/search/test_query.py checks it gives the parser's query, node for node.
+    _NOT_BUILT when a field parses its own queries or a word is more than one term in it."""
+    clauses: list[Query] = []
+    for word in words:
+        terms = []
+        for name in SEARCH_FIELDS:
+            if name not in schema:
+                continue
+            field = schema[name]
+            if field.self_parsing():
+                return _NOT_BUILT
+            found = list(field.process_text(word, mode="query", tokenize=True, removestops=True))
+            if len(found) > 1:
+                return _NOT_BUILT
+            if found:
+                terms.append(Term(name, found[0], boost=FIELD_WEIGHTS[name]))
+        if terms:
+            clauses.append(Or(terms) if len(terms) > 1 else terms[0])
+    if not clauses:
+        return None
+    combined = (And if group is syntax.AndGroup else Or)(clauses)
+    return combined.normalize()
 
 
 def _nesting(text: str) -> int:

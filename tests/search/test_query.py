@@ -1,11 +1,14 @@
 """Query parsing: user syntax works, hostile strings never raise, wildcards never scan."""
 
+import re
+
 import pytest
-from whoosh.query import Prefix, Wildcard
+from whoosh.qparser import syntax
+from whoosh.query import NullQuery, Prefix, Wildcard
 
 from index.schema import build_schema
 from search.errors import BadRequest
-from search.query import parse_query
+from search.query import _parse, _plain_query, build_parser, parse_query
 
 SCHEMA = build_schema()
 
@@ -79,3 +82,42 @@ def test_too_many_terms_is_a_bad_request():
     words = " ".join(f"word{i}" for i in range(60))
     with pytest.raises(BadRequest, match="too many terms"):
         parse_query(words, SCHEMA)
+
+
+def _tree(node):
+    """A query as nested (type, attributes, children): equal trees score alike. (Where a
+    term stood in the query string is left out: nothing here reads it.)"""
+    if not hasattr(node, "children"):
+        return node
+    unread = {"subqueries", "startchar", "endchar"}
+    attributes = {k: v for k, v in vars(node).items() if k not in unread}
+    return (
+        type(node).__name__,
+        sorted(attributes.items(), key=str),
+        [*map(_tree, node.children())],
+    )
+
+
+@pytest.mark.parametrize("group", [syntax.AndGroup, syntax.OrGroup])
+def test_plain_words_are_built_as_whooshs_parser_builds_them(article_seed, group):
+    """The article's words, alone and in runs of two to five (stop words and capitals
+    among them), and the parser's operators, which go to the parser."""
+    words = re.findall(r"[^\W\d_]+", article_seed.read_text("utf-8"))
+    texts = [
+        *dict.fromkeys(words),
+        *(" ".join(words[i : i + k]) for k in (2, 3, 5) for i in range(0, len(words), 3)),
+        "the and",
+        "Deep AND learning",
+        "deep OR",
+        "  Jyväskylä   peatland ",
+        "İstanbul",
+        "data Data data",
+    ]
+    built = 0
+    for text in texts:
+        parsed = build_parser(SCHEMA, group).parse(text)
+        expected = None if isinstance(parsed, type(NullQuery)) else parsed.normalize()
+        found = _parse(text, SCHEMA, group)
+        assert _tree(found) == _tree(expected), text
+        built += _tree(_plain_query(text.split(), SCHEMA, group)) == _tree(found)
+    assert built > len(texts) / 2  # (the others are operators, or other than letters)
