@@ -65,9 +65,12 @@ class Marker:
 
     @property
     def _alternatives(self) -> str:
-        exact = [re.escape(word) for word in self.words if len(word) < MIN_STEM_FOR_FORMS]
-        prefixes = [re.escape(_prefix(word)) + r"\w*" for word in sorted(self.stems)]
-        return "|".join(sorted(exact, key=len, reverse=True) + prefixes)
+        """Each word as it is, or its prefix and the rest of a word; the longest first, so
+        that `os.path` is tried before `os` where both would match."""
+        literals = [(word, "") for word in self.words if len(word) < MIN_STEM_FOR_FORMS]
+        literals += [(_prefix(word), r"\w*") for word in self.stems]
+        literals.sort(key=lambda pair: (-len(pair[0]), pair[0]))
+        return "|".join(re.escape(literal) + rest for literal, rest in literals)
 
     @cached_property
     def stems(self) -> frozenset[str]:

@@ -54,3 +54,12 @@ def test_folding_accents_keeps_every_letter_in_its_place():
     assert len(folded) == len(PEATLAND)
     assert "near Jyvaskyla in Finland" in folded
     assert fold_accents("Ærø") == "Æro"  # Æ folds to two letters in the index: left alone
+
+
+def test_a_dotted_name_is_marked_whole_before_its_first_part():
+    marker = Marker(("async", "asyncio.run", "os", "os.path"))
+    marked = marker.title_html("call asyncio.run() from async code in the os.path module")
+    assert marked == (
+        "call <mark>asyncio.run</mark>() from <mark>async</mark> code in the "
+        "<mark>os.path</mark> module"
+    )

@@ -104,6 +104,22 @@ def test_a_block_read_without_its_values_gives_its_ids_and_weights(block):
     assert _ids_and_weights(data, 0, 3) == block[:2]
 
 
+def test_a_block_of_positions_is_read_without_unpickling_them():
+    """Four postings and more: their values are a tuple after a MARK, cut off unread (so
+    values that would not unpickle never are)."""
+    block = (
+        (3, 1, 4, 1, 5),
+        (1.0, 5.0, 2.0, 6.0, 5.0),
+        tuple(b"\x00\x01" * n for n in range(1, 6)),
+    )
+    data = pickle.dumps(block, 2)
+    assert data.count(b"(c_codecs\nencode\n") == 1
+    broken = data[:-4]  # the values' pickle cut short: unpickling it whole fails
+    with pytest.raises(EOFError):
+        pickle.loads(broken)
+    assert _ids_and_weights(memoryview(broken), 0, 5) == block[:2]
+
+
 def test_a_block_whose_cut_does_not_check_out_is_unpickled_whole():
     block = ((3, 1, 4), (1.0, 5.0, 2.0), (b"\x00\x01", b"\x02", b"\x03\x04"))
     data = memoryview(pickle.dumps(block, 2))

@@ -112,6 +112,11 @@ def test_plain_words_are_built_as_whooshs_parser_builds_them(article_seed, group
         "  Jyväskylä   peatland ",
         "İstanbul",
         "data Data data",
+        "deep and learning Or vision not",
+        "AND",
+        "straße ﬁle ǅemal ŉ",
+        "deep\tlearning\u3000vision",
+        " ".join(words[:60]),
     ]
     built = 0
     for text in texts:
