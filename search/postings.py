@@ -103,12 +103,33 @@ class _Run:
 
 def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
     """The postings of ``text`` in ``field`` in one segment, every block decoded."""
-    run = _run(reader, field, text)
+    found = term_postings_or_blocks(reader, field, text, max_blocks=None)
+    assert isinstance(found, TermPostings)
+    return found
+
+
+def term_postings_or_blocks(
+    reader: IndexReader, field: str, text: bytes, max_blocks: int | None
+) -> TermPostings | TermBlocks:
+    """The postings of ``text`` in ``field`` in one segment when its run has at most
+    ``max_blocks`` blocks (None: however many), else where its blocks are (as
+    ``term_blocks``); the run read once either way."""
+    try:
+        run = _run(reader, field, text)
+    except TermNotFound:
+        return NO_POSTINGS
     if run is None:
         return _read_one_by_one(reader, field, text)
+    blocks = list(_blocks(run.data))
+    if max_blocks is not None and len(blocks) > max_blocks:
+        return _directory(
+            run,
+            [header[1] for _at, header, _data in blocks],
+            [run.start + at for at, _header, _data in blocks],
+        )
     ids, weights, last_ids, starts = [], [], [], []
     # Each block becomes arrays at once: a long list's Python ints never pile up.
-    for at, header, data in _blocks(run.data):
+    for at, header, data in blocks:
         count, last_id, _best, compressed, _shortest, _longest = header
         gaps, block_weights = _ids_and_weights(data, compressed, count)
         ids.append(np.cumsum(np.array(gaps, dtype=run.id_type), dtype=run.id_type))
@@ -117,15 +138,18 @@ def term_postings(reader: IndexReader, field: str, text: bytes) -> TermPostings:
         starts.append(run.start + at)
     if not ids:
         return NO_POSTINGS
-    blocks = _directory(run, last_ids, starts)
+    directory = _directory(run, last_ids, starts)
     weights_kept = _compact(np.concatenate(weights))
-    return _kept(np.concatenate(ids), weights_kept, blocks, reader.doc_count_all())
+    return _kept(np.concatenate(ids), weights_kept, directory, reader.doc_count_all())
 
 
 def term_blocks(reader: IndexReader, field: str, text: bytes) -> TermBlocks:
     """Where the blocks of ``text`` in ``field`` are, from their headers alone: far less
     work than decoding them when only a few documents are wanted."""
-    run = _run(reader, field, text)
+    try:
+        run = _run(reader, field, text)
+    except TermNotFound:
+        return NO_BLOCKS
     if run is None:
         return NO_BLOCKS
     found = [(header[1], run.start + at) for at, header, _data in _blocks(run.data)]
@@ -133,15 +157,14 @@ def term_blocks(reader: IndexReader, field: str, text: bytes) -> TermBlocks:
 
 
 def _run(reader: IndexReader, field: str, text: bytes) -> "_Run | None":
-    """The term's whole run, read in one piece; None when it is missing or not stored as
-    whoosh3 writes a run (then Whoosh's matchers read it)."""
+    """The term's whole run, read in one piece; None when it is not stored as whoosh3
+    writes a run (then Whoosh's matchers read it). TermNotFound when the segment does not
+    have it (most words are in no segment's people or areas, and a small segment lacks
+    most words: asking Whoosh again cost a second look-up in its term table)."""
     terms = getattr(reader, "_terms", None)
     if terms is None:
         return None
-    try:
-        info = terms.term_info(field, text)
-    except TermNotFound:
-        return None
+    info = terms.term_info(field, text)
     if info.is_inlined():
         return None
     start, length = info.extent()

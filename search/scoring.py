@@ -35,6 +35,7 @@ from search.postings import (
     term_blocks,
     term_positions,
     term_postings,
+    term_postings_or_blocks,
     term_weights,
 )
 
@@ -163,17 +164,13 @@ class Scorer:
         return np.concatenate(ids), np.concatenate(weights)
 
     def _postings_in_part(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """From the whole posting list when it is kept, else from the blocks that hold the
-        part's documents (a common word's list is hundreds of blocks)."""
+        """From the whole posting list when it is kept or short, else from the blocks that
+        hold the part's documents (a common word's list is hundreds of blocks)."""
         held, weights = [], []
         for reader, offset in self.leaves:
             first, last = np.searchsorted(self.docs, [offset, offset + reader.doc_count_all()])
             local = self.docs[first:last] - offset
-            kept = self._cache.find(_postings_key(reader, field, btext))
-            if kept is None:
-                blocks = self.segment_blocks(reader, field, btext)
-                if len(blocks.last_ids) <= WHOLE_RUN_BLOCKS:
-                    kept = self.segment_postings(reader, field, btext)
+            kept, blocks = self._short_postings_or_blocks(reader, field, btext)
             if kept is None:
                 found, found_weights = term_weights(reader, field, btext, blocks, local.tolist())
             else:
@@ -181,6 +178,25 @@ class Scorer:
             held.append(np.searchsorted(local, found) + first)
             weights.append(found_weights)
         return np.concatenate(held), np.concatenate(weights)
+
+    def _short_postings_or_blocks(
+        self, reader: IndexReader, field: str, btext: bytes
+    ) -> tuple[TermPostings | None, TermBlocks]:
+        """The term's kept postings, else (when it has more than WHOLE_RUN_BLOCKS blocks)
+        where its blocks are; a short term is read whole and kept."""
+        key = _postings_key(reader, field, btext)
+        kept = self._cache.find(key)
+        if kept is not None:
+            return kept, kept.blocks
+        blocks_key = ("blocks", *key[1:])
+        blocks = self._cache.find(blocks_key)
+        if blocks is not None:
+            return None, blocks
+        found = term_postings_or_blocks(reader, field, btext, WHOLE_RUN_BLOCKS)
+        if isinstance(found, TermBlocks):
+            return None, self._cache.get(blocks_key, lambda: found)
+        kept = self._cache.get(key, lambda: found)
+        return kept, kept.blocks
 
     def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
         key = _postings_key(reader, field, btext)
