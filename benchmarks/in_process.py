@@ -1,0 +1,61 @@
+"""The engine alone, in this process, against plain Whoosh: no HTTP, Flask or JSON.
+
+Run after `python -m benchmarks.speed` for the same size (it reuses that run's indexes):
+`python -m benchmarks.in_process --size 10k`. The engine remembers no answers and is
+warmed up with the speed benchmark's warm-up searches (no query text in common with the
+timed ones), then each timed search is answered once; plain Whoosh (`QueryParser("body")`,
+top 10) answers the same query texts on the plain index. To compare two commits, run it
+from a worktree of each, in turn, a few times: the machine's speed moves from run to run.
+"""
+
+import argparse
+import contextlib
+import sys
+import time
+
+from werkzeug.datastructures import MultiDict
+
+from benchmarks.baseline import plain_search_seconds
+from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
+from benchmarks.queries import corpus_texts, generate_queries, warm_up_queries
+from benchmarks.speed import QUERY_COUNT, percentile
+from search.engine import SearchEngine
+from search.errors import BadRequest
+from search.request import request_from_args
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--size", default="10k", choices=list(SIZES))
+    args = options.parse_args(argv)
+    work = BENCH_DIR / f"work-{args.size}"
+    if not ((work / "index").exists() and (work / "plain").exists()):
+        sys.exit(f"no indexes in {work}: run python -m benchmarks.speed --sizes {args.size}")
+    texts = corpus_texts(build_corpus(args.size))
+    areas = [area.name for area in popular_areas()]
+    timed = generate_queries(texts, areas, QUERY_COUNT)
+    warm_up = warm_up_queries(texts, areas, QUERY_COUNT, timed)
+    engine = SearchEngine(work / "index", responses_kept=0, freeze=True)
+    for params in warm_up:
+        _answer(engine, params)
+    ours = [_answer(engine, params) for params in timed]
+    plain = plain_search_seconds(work / "plain", [dict(params).get("q", "") for params in timed])
+    print(f"{args.size}: {'':6}{'p50':>8}{'p95':>8}{'p99':>8}  (ms)")
+    for name, seconds in (("ours", ours), ("plain", plain)):
+        figures = "".join(f"{percentile(seconds, rank) * 1000:>8.2f}" for rank in (50, 95, 99))
+        print(f"{'':{len(args.size) + 2}}{name:<6}{figures}")
+    ratio = percentile(ours, 50) / percentile(plain, 50)
+    print(f"{'':{len(args.size) + 2}}p50 ratio {ratio:.2f}x")
+    return 0
+
+
+def _answer(engine: SearchEngine, params: list[tuple[str, str]]) -> float:
+    """Seconds to answer one search (a page past the last is an answer too: an error)."""
+    started = time.perf_counter()
+    with contextlib.suppress(BadRequest):
+        engine.search(request_from_args(MultiDict(params)))
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    sys.exit(main())
