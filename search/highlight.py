@@ -24,6 +24,9 @@ LEAD_CHARS = 50
 # A word this short is marked only as it is, not by its forms.
 MIN_STEM_FOR_FORMS = 3
 MAX_MATCHES = 40
+# Words sharing a query word's prefix checked per text: each is stemmed (cached), so a
+# text of thousands of distinct such words (a word list) costs a bounded time.
+MAX_CANDIDATES = 1000
 MAX_WINDOW_STARTS = 60
 # Passages are sought in the start of a long text: the best are rarely further in.
 MAX_SCAN_CHARS = 20_000
@@ -115,7 +118,7 @@ class Marker:
         else:  # a letter whose lower case is two letters (İ) would shift the offsets
             found = self.pattern_in_any_case.finditer(folded)
             words = ((m.start(), m.end(), _plain_lower(m.group(0))) for m in found)
-        return (match for match in words if self.marks(match[2]))
+        return (match for match in islice(words, MAX_CANDIDATES) if self.marks(match[2]))
 
 
 def _prefix(stem: str) -> str:

@@ -63,3 +63,12 @@ def test_a_dotted_name_is_marked_whole_before_its_first_part():
         "call <mark>asyncio.run</mark>() from <mark>async</mark> code in the "
         "<mark>os.path</mark> module"
     )
+
+
+def test_a_text_of_endless_candidates_is_checked_only_so_far():
+    """1,500 distinct words sharing a query word's prefix, none of them its form:
+    each candidate is stemmed, so only the first MAX_CANDIDATES are looked at."""
+    words = [f"memor{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}x" for n in range(1500)]
+    text = " ".join([*words, "memory"])
+    assert "<mark>" not in Marker(("memori",)).snippet_html(text, "")
+    assert Marker(("memori",)).snippet_html("memory " + text, "").startswith("<mark>memory</mark>")
