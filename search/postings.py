@@ -243,10 +243,16 @@ def _ids_and_weights(data: memoryview, compressed: int, count: int) -> tuple:
 
 
 def _block_shaped(ids: object, weights: object, count: int) -> bool:
+    """Whether ``ids`` and ``weights`` are what a block of ``count`` postings holds: ids
+    each, and weights each, all alike (a float) or all 1 (None)."""
     return (
         isinstance(ids, tuple | bytes | array)
         and len(ids) == count
-        and (weights is None or isinstance(weights, float) or len(weights) == count)
+        and (
+            weights is None
+            or isinstance(weights, float)
+            or (isinstance(weights, tuple | array) and len(weights) == count)
+        )
     )
 
 
