@@ -7,7 +7,6 @@ of the text).
 """
 
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,10 +61,6 @@ class Marker:
         checked apart (see _matches)."""
         return re.compile(rf"(?:{self._alternatives})(?!\w)")
 
-    @cached_property
-    def pattern_in_any_case(self) -> re.Pattern:
-        return re.compile(rf"(?<!\w)(?:{self._alternatives})(?!\w)", re.IGNORECASE)
-
     @property
     def _alternatives(self) -> str:
         """Each word as it is, or its prefix and the rest of a word; the longest first, so
@@ -108,16 +103,15 @@ class Marker:
             return ()
         folded = fold_accents(text[:MAX_SCAN_CHARS])
         lowered = folded.lower()
-        if len(lowered) == len(folded):
-            found = self.pattern.finditer(lowered)
-            words = (
-                (m.start(), m.end(), m.group(0))
-                for m in found
-                if _starts_a_word(lowered, m.start())
-            )
-        else:  # a letter whose lower case is two letters (İ) would shift the offsets
-            found = self.pattern_in_any_case.finditer(folded)
-            words = ((m.start(), m.end(), _plain_lower(m.group(0))) for m in found)
+        if len(lowered) != len(folded):
+            # Only "İ" lower-cases to two letters, and folding has made it "i" already;
+            # should another ever do so, letter by letter keeps the offsets.
+            lowered = "".join(letter.lower()[0] for letter in folded)
+        words = (
+            (m.start(), m.end(), m.group(0))
+            for m in self.pattern.finditer(lowered)
+            if _starts_a_word(lowered, m.start())
+        )
         return (match for match in islice(words, MAX_CANDIDATES) if self.marks(match[2]))
 
 
@@ -125,12 +119,6 @@ def _prefix(stem: str) -> str:
     """What every word with this stem starts with, nearly always: a stem may end in a
     letter its words do not (`memori`: "memory")."""
     return stem[:-1] if len(stem) > MIN_STEM_FOR_FORMS else stem
-
-
-def _plain_lower(word: str) -> str:
-    """``word`` lower-cased without the marks a capital leaves when lower-cased ("İ")."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def fold_accents(text: str) -> str:

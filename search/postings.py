@@ -146,14 +146,8 @@ def term_postings_or_blocks(
 def term_blocks(reader: IndexReader, field: str, text: bytes) -> TermBlocks:
     """Where the blocks of ``text`` in ``field`` are, from their headers alone: far less
     work than decoding them when only a few documents are wanted."""
-    try:
-        run = _run(reader, field, text)
-    except TermNotFound:
-        return NO_BLOCKS
-    if run is None:
-        return NO_BLOCKS
-    found = [(header[1], run.start + at) for at, header, _data in _blocks(run.data)]
-    return _directory(run, [last for last, _at in found], [at for _last, at in found])
+    found = term_postings_or_blocks(reader, field, text, max_blocks=-1)
+    return found.blocks if isinstance(found, TermPostings) else found
 
 
 def _run(reader: IndexReader, field: str, text: bytes) -> "_Run | None":

@@ -21,14 +21,14 @@ _WILDCARDS = re.compile(r"[*?]")
 # "-word" excludes only at the start of a word: "low-hanging" is one hyphenated word.
 _WORD_START = r"(?<![^\s(])"
 _SIGNED_WORDS = re.compile(_WORD_START + r"(-?)(\w+)")
-# A query of words of letters alone, which _plain_query builds without the parser, and
-# the words that would be the parser's operators.
-_PLAIN_TEXT = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
+# The parser's operators.
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
+# A query of words of letters alone, which _plain_query builds without the parser.
+_PLAIN_TEXT = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
 _NOT_BUILT = object()
 # What is not a plain word to rank by: `field:value`, `-excluded` words, operators.
 _NOT_PLAIN = re.compile(
-    rf"\b(?:{USER_FIELDS}):\S*|{_WORD_START}-\S+|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)\b"
+    rf"\b(?:{USER_FIELDS}):\S*|{_WORD_START}-\S+|\b(?:{'|'.join(sorted(_OPERATORS))})\b"
 )
 
 
@@ -129,8 +129,9 @@ def _plain_words(signed: list[tuple[str, str]], schema: Schema) -> ParsedQuery:
 
 def _parse(text: str, schema: Schema, group: type) -> Query | None:
     """The parsed query, or None when the syntax is too deep or yields nothing searchable."""
-    if _PLAIN_TEXT.fullmatch(text) and not _OPERATORS.intersection(text.split()):
-        built = _plain_query(text.split(), schema, group)
+    words = text.split()
+    if _PLAIN_TEXT.fullmatch(text) and not _OPERATORS.intersection(words):
+        built = _plain_query(words, schema, group)
         if built is not _NOT_BUILT:
             return built
     if _nesting(text) > MAX_NESTING:
