@@ -1,9 +1,9 @@
 """Highlighted titles and snippets: escaped document text with only <mark> added.
 
 No document is re-analysed. The words to mark are the query's terms and the words that stem
-to them, found by one regular expression in the start of the stored text, lower-cased and
-with its accented letters replaced by plain ones, letter for letter (so offsets are those
-of the text).
+to them, found by one regular expression in the start of the stored text, lower-cased,
+with its accented letters replaced by plain ones and other non-ASCII characters that are
+not letters by spaces, letter for letter (so offsets are those of the text).
 """
 
 import re
@@ -36,8 +36,7 @@ MAX_SCAN_CHARS = 20_000
 _PLAIN_LETTER = {
     chr(code): plain for code, plain in accent_map.items() if len(plain) == 1 and code > 127
 }
-_ACCENTED = frozenset(_PLAIN_LETTER)
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class Marker:
     def _matches(self, text: str) -> Iterable[tuple[int, int, str]]:
         if not self.words:
             return ()
-        folded = fold_accents(text[:MAX_SCAN_CHARS])
+        folded = scannable(text[:MAX_SCAN_CHARS])
         lowered = folded.lower()
         if len(lowered) != len(folded):
             # Only "İ" lower-cases to two letters, and folding has made it "i" already;
@@ -121,18 +120,31 @@ def _prefix(stem: str) -> str:
     return stem[:-1] if len(stem) > MIN_STEM_FOR_FORMS else stem
 
 
-def fold_accents(text: str) -> str:
-    """``text`` with each accented letter replaced by its plain one, as the index folds it.
+def scannable(text: str) -> str:
+    """``text`` as the pattern scans it, letter for letter: each accented letter replaced by
+    its plain one, as the index folds it, and every other non-ASCII character that cannot
+    be in a word (a curly quote, a dash, a no-break space) by a space.
 
-    Only the accented letters present (found among the text's few non-ASCII characters)
-    are replaced, each in one pass: much faster than ``str.translate``, which looks every
-    character of a non-ASCII text up in a dict.
+    Most pages are then ASCII, which Python lower-cases and scans several times faster:
+    one curly apostrophe makes a whole text wide. Only the non-ASCII characters present
+    are replaced, each in one pass (found by dropping the ASCII bytes of the text's UTF-8),
+    much faster than ``str.translate``, which looks every character up in a dict.
     """
     if text.isascii():
         return text
-    for letter in _ACCENTED.intersection(_ASCII_RUNS.sub("", text)):
-        text = text.replace(letter, _PLAIN_LETTER[letter])
+    present = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    for char in set(present.decode("utf-8", "surrogatepass")):
+        if plain := _scanned_as(char):
+            text = text.replace(char, plain)
     return text
+
+
+@lru_cache(maxsize=4096)
+def _scanned_as(char: str) -> str:
+    """What a non-ASCII character is scanned as; "" to leave it (a letter without accent)."""
+    if char in _PLAIN_LETTER:
+        return _PLAIN_LETTER[char]
+    return "" if char.isalnum() or char == "_" else " "
 
 
 def _starts_a_word(text: str, at: int) -> bool:
