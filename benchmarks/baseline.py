@@ -80,13 +80,15 @@ def _build_naive_index(corpus: Path, index_dir: Path) -> BuildTimes:
     return BuildTimes(count, time.perf_counter() - started, reading, writing, 0.0)
 
 
-def plain_search_seconds(index_dir: Path, texts: list[str]) -> list[float]:
-    """Search-only time of each query text, top 10, on a searcher opened beforehand."""
+def plain_search_seconds(index_dir: Path, texts: list[str], pause: float = 0.0) -> list[float]:
+    """Search-only time of each query text, top 10, on a searcher opened beforehand
+    (``pause`` seconds before each: see benchmarks/in_process.py)."""
     ix = whoosh_index.open_dir(str(index_dir))
     parser = QueryParser("body", ix.schema)
     timings = []
     with ix.searcher() as searcher:
         for text in texts:
+            time.sleep(pause)
             started = time.perf_counter()
             searcher.search(parser.parse(text), limit=10)
             timings.append(time.perf_counter() - started)
