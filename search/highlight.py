@@ -2,8 +2,8 @@
 
 No document is re-analysed. The words to mark are the query's terms and the words that stem
 to them, found by one regular expression in the start of the stored text, lower-cased,
-with its accented letters replaced by plain ones and other non-ASCII characters that are
-not letters by spaces, letter for letter (so offsets are those of the text).
+with its accented letters replaced by plain ones and, mostly, characters outside ASCII
+that no word has by spaces, letter for letter (so offsets are those of the text).
 """
 
 import re
@@ -29,6 +29,9 @@ MAX_CANDIDATES = 1000
 MAX_WINDOW_STARTS = 60
 # Passages are sought in the start of a long text: the best are rarely further in.
 MAX_SCAN_CHARS = 20_000
+# Different characters outside ASCII a text may have and still be scanned as ASCII (see
+# scannable): each is one pass over the text.
+MAX_SPACED = 64
 
 
 # Accented letters -> their plain letter, one for one (so that lengths never change).
@@ -70,6 +73,12 @@ class Marker:
         return "|".join(re.escape(literal) + rest for literal, rest in literals)
 
     @cached_property
+    def _wide_letters(self) -> frozenset[str]:
+        """The characters outside ASCII in the words: a text that has one is scanned as
+        it is (see scannable)."""
+        return frozenset(char for word in self.words for char in word if not char.isascii())
+
+    @cached_property
     def stems(self) -> frozenset[str]:
         return frozenset(word for word in self.words if len(word) >= MIN_STEM_FOR_FORMS)
 
@@ -100,7 +109,7 @@ class Marker:
     def _matches(self, text: str) -> Iterable[tuple[int, int, str]]:
         if not self.words:
             return ()
-        folded = scannable(text[:MAX_SCAN_CHARS])
+        folded = scannable(text[:MAX_SCAN_CHARS], self._wide_letters)
         lowered = folded.lower()
         if len(lowered) != len(folded):
             # Only "İ" lower-cases to two letters, and folding has made it "i" already;
@@ -120,31 +129,43 @@ def _prefix(stem: str) -> str:
     return stem[:-1] if len(stem) > MIN_STEM_FOR_FORMS else stem
 
 
-def scannable(text: str) -> str:
+def scannable(text: str, keep: frozenset[str] = frozenset()) -> str:
     """``text`` as the pattern scans it, letter for letter: each accented letter replaced by
-    its plain one, as the index folds it, and every other non-ASCII character that cannot
-    be in a word (a curly quote, a dash, a no-break space) by a space.
+    its plain one, as the index folds it, and, where that makes the whole text ASCII,
+    every other character that cannot be part of a word (a curly quote, a dash, a
+    no-break space) by a space.
 
-    Most pages are then ASCII, which Python lower-cases and scans several times faster:
-    one curly apostrophe makes a whole text wide. Only the non-ASCII characters present
-    are replaced, each in one pass (found by dropping the ASCII bytes of the text's UTF-8),
-    much faster than ``str.translate``, which looks every character up in a dict.
+    An ASCII text is lower-cased and scanned several times faster, and one curly
+    apostrophe makes a whole text wide. The text is left wide, and only its accents
+    folded, where spaces would gain nothing or could change what is marked: when it has a
+    letter that stays outside ASCII (Greek, Chinese; Greek's "Σ" lower-cases by its
+    neighbours, which spaces would change), a character of ``keep`` (the query's own
+    words have it: "i̇" has a combining dot), or more than MAX_SPACED different
+    characters outside ASCII, each a pass over the text. The non-ASCII characters present
+    are found by dropping the ASCII bytes of the text's UTF-8, much faster than
+    ``str.translate``, which looks every character up.
     """
     if text.isascii():
         return text
     present = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-    for char in set(present.decode("utf-8", "surrogatepass")):
-        if plain := _scanned_as(char):
-            text = text.replace(char, plain)
+    found = set(present.decode("utf-8", "surrogatepass"))
+    if len(found) <= MAX_SPACED and not found & keep:
+        spaced = [(char, _scanned_as(char)) for char in found]
+        if all(plain for _char, plain in spaced):
+            for char, plain in spaced:
+                text = text.replace(char, plain)
+            return text
+    for letter in found.intersection(_PLAIN_LETTER):
+        text = text.replace(letter, _PLAIN_LETTER[letter])
     return text
 
 
 @lru_cache(maxsize=4096)
 def _scanned_as(char: str) -> str:
-    """What a non-ASCII character is scanned as; "" to leave it (a letter without accent)."""
-    if char in _PLAIN_LETTER:
-        return _PLAIN_LETTER[char]
-    return "" if char.isalnum() or char == "_" else " "
+    """The ASCII character a non-ASCII one is scanned as, where it has one: an accented
+    letter's plain letter, a space for a character no word has; else ""."""
+    plain = _PLAIN_LETTER.get(char, "" if char.isalnum() else " ")
+    return plain if plain.isascii() else ""
 
 
 def _starts_a_word(text: str, at: int) -> bool:

@@ -56,7 +56,26 @@ def test_the_scanned_text_keeps_every_letter_in_its_place():
     assert "near Jyvaskyla in Finland" in scanned
     assert scanned.isascii()
     assert scannable("Ærø") == "Æro"  # Æ folds to two letters in the index: left alone
-    assert scannable("π≈3 “ж”") == "π 3  ж "  # letters without an accent are kept
+
+
+@pytest.mark.parametrize(
+    ("text", "keep"),
+    [
+        ("π≈3 “ж”", ""),  # letters that stay outside ASCII: spaces would gain nothing
+        ("\u039a\u039f\u03a3\u00ad\u039c\u039f\u03a3’", ""),  # "Σ" lower-cases by its neighbours
+        ("i\u0307stanbul’s", "\u0307"),  # the query's own word has the combining dot
+        ("".join(chr(0x2200 + n) for n in range(65)), ""),  # a pass each: too many
+    ],
+)
+def test_a_text_that_spaces_could_mark_differently_is_scanned_as_it_is(text, keep):
+    assert scannable(text, frozenset(keep)) == text
+    assert scannable("é" + text, frozenset(keep)) == "e" + text  # accents still folded
+
+
+def test_a_word_with_a_combining_mark_is_marked_beside_a_curly_quote():
+    assert Marker(("i\u0307stanbul",)).title_html("i\u0307stanbul’s") == (
+        "<mark>i\u0307stanbul</mark>’s"
+    )
 
 
 def test_a_word_between_typographic_quotes_and_dashes_is_marked():

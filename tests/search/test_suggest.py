@@ -68,3 +68,19 @@ def test_each_edit_changes_at_most_two_of_the_letter_bits():
     assert differing("sensor", "sensors") == 0  # added, a letter it has
     assert differing("sensor", "sensur") == 2  # changed
     assert differing("peat", "péat") == 2  # changed to a letter outside ASCII
+
+
+def test_words_outside_ascii_and_the_basic_plane_are_found_as_a_full_comparison_finds_them():
+    """Letters that share a bit with another ("é" with "i"), or need two UTF-16 units."""
+    words = ["café", "cafe", "caffè", "naïve", "naive", "😀😃😄😁", "😀😃😄😆", "ǅemal", "straße"]
+    words += ["strasse", "жизнь", "жизни", "日本語", "日本人", "iiii", "éééé", "x\u0307yz"]
+    vocabulary = Vocabulary.of_words((word, n + 1) for n, word in enumerate(words))
+    documents = {word: n + 1 for n, word in enumerate(words)}
+    for typed in [*words, "cafi", "naïv", "😀😃😄", "strase", "жизн", "日本", "iéii", "xyz"]:
+        for distance in (1, 2):
+            expected = {
+                (word, OSA.distance(typed, word), documents[word])
+                for word in words
+                if OSA.distance(typed, word) <= distance
+            }
+            assert set(vocabulary.near(typed, distance)) == expected, typed
