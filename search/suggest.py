@@ -67,6 +67,12 @@ class Vocabulary:
             {n: _letter_bits_of_lines("\n".join(w), n) for n, w in words.items()},
         )
 
+    def has(self, word: str) -> bool:
+        """Whether ``word`` is one of the words: a match of a word of the same length can
+        only be a whole line, since no word holds a line break."""
+        lines = self.words.get(len(word))
+        return lines is not None and "\n" not in word and word in lines
+
     def near(self, word: str, distance: int) -> Iterator[tuple[str, int, int]]:
         """(word, edits, documents) for each word at most ``distance`` edits away.
 
@@ -137,7 +143,7 @@ def did_you_mean(searcher: Searcher, vocabularies: list[Vocabulary], text: str) 
         is_name = _looks_like_a_name(word, match.start(), title_case)
         if not folded or len(folded) > MAX_WORD or is_name:
             return word
-        if searcher.doc_frequency(SPELLING_FIELD, folded):
+        if any(vocabulary.has(folded) for vocabulary in vocabularies):
             return word
         found = nearest(vocabularies, folded, 2 if len(folded) >= LONG_WORD else 1)
         if found is None:

@@ -1,6 +1,6 @@
 """Spelling corrections: the words near a typed word, over the sample corpus's vocabulary."""
 
-from itertools import islice
+from itertools import islice, pairwise
 
 import pytest
 from rapidfuzz.distance import OSA
@@ -84,3 +84,16 @@ def test_words_outside_ascii_and_the_basic_plane_are_found_as_a_full_comparison_
                 if OSA.distance(typed, word) <= distance
             }
             assert set(vocabulary.near(typed, distance)) == expected, typed
+
+
+def test_a_word_is_held_where_the_index_has_documents_for_it(sample_index, vocabularies):
+    with open_index_to_search(sample_index).searcher() as searcher:
+        words = {word for vocabulary in vocabularies for word in every_word(vocabulary)}
+        # Parts of words, longer words, and strings spanning two lines of a length.
+        others = {word[:-1] for word in words} | {word + "s" for word in words}
+        others |= {word[1:] + "\n" for word in words}
+        others |= {"\n".join(pair) for pair in pairwise(sorted(words))}
+        for word in sorted(words | others | {""}):
+            held = any(vocabulary.has(word) for vocabulary in vocabularies)
+            assert held == (searcher.doc_frequency("spelling", word) > 0), repr(word)
+        assert len(words) > 1000
