@@ -396,8 +396,7 @@ class Run:
         if self.full or not all(os.path.exists(root) for root in roots):
             return None
         files = source_paths(roots, self.taxonomy)
-        reading = self.reading
-        touched = touched_since(self.index_dir, ix.latest_generation(), reading, files)
+        touched = touched_since(self.index_dir, ix.latest_generation(), self.reading, files)
         if touched is None:
             return None
         if self.infer_areas:
@@ -405,7 +404,7 @@ class Run:
                 return None
         elif touched.guessed:
             return None
-        known = Manifest(touched.generation, reading, touched.recorded, touched.rows)
+        known = Manifest(touched.generation, self.reading, touched.recorded, touched.rows)
         gathered = Gathered(Rereader(self.taxonomy, self.max_file_bytes))
         read_into(
             gathered,

@@ -1,5 +1,6 @@
 """Query text -> Whoosh query, safely: no wildcards, bounded size, never an exception."""
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,6 @@ _SIGNED_WORDS = re.compile(_WORD_START + r"(-?)(\w+)")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 # A query of words of letters alone, which _plain_query builds without the parser.
 _PLAIN_TEXT = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
-_NOT_BUILT = object()
 # What is not a plain word to rank by: `field:value`, `-excluded` words, operators.
 _NOT_PLAIN = re.compile(
     rf"\b(?:{USER_FIELDS}):\S*|{_WORD_START}-\S+|\b(?:{'|'.join(sorted(_OPERATORS))})\b"
@@ -131,9 +131,8 @@ def _parse(text: str, schema: Schema, group: type) -> Query | None:
     """The parsed query, or None when the syntax is too deep or yields nothing searchable."""
     words = text.split()
     if _PLAIN_TEXT.fullmatch(text) and not _OPERATORS.intersection(words):
-        built = _plain_query(words, schema, group)
-        if built is not _NOT_BUILT:
-            return built
+        with contextlib.suppress(_NotPlain):
+            return _plain_query(words, schema, group)
     if _nesting(text) > MAX_NESTING:
         return None
     try:
@@ -151,7 +150,7 @@ def _plain_query(words: list[str], schema: Schema, group: type) -> Query | None:
     field's weight), any of them; then all the words or any of them, as ``group`` says.
     Parsing costs about 0.15 ms a word; most searches are a few words.
     tests/search/test_query.py checks it gives the parser's query, node for node.
-    _NOT_BUILT when a field parses its own queries or a word is more than one term in it."""
+    _NotPlain when a field parses its own queries or a word is more than one term in it."""
     clauses: list[Query] = []
     for word in words:
         terms = []
@@ -160,10 +159,10 @@ def _plain_query(words: list[str], schema: Schema, group: type) -> Query | None:
                 continue
             field = schema[name]
             if field.self_parsing():
-                return _NOT_BUILT
+                raise _NotPlain(name)
             found = list(field.process_text(word, mode="query", tokenize=True, removestops=True))
             if len(found) > 1:
-                return _NOT_BUILT
+                raise _NotPlain(word)
             if found:
                 terms.append(Term(name, found[0], boost=FIELD_WEIGHTS[name]))
         if terms:
@@ -172,6 +171,10 @@ def _plain_query(words: list[str], schema: Schema, group: type) -> Query | None:
         return None
     combined = (And if group is syntax.AndGroup else Or)(clauses)
     return combined.normalize()
+
+
+class _NotPlain(Exception):
+    """Words that _plain_query leaves to the parser."""
 
 
 def _nesting(text: str) -> int:

@@ -188,7 +188,7 @@ class Scorer:
         kept = self._cache.find(key)
         if kept is not None:
             return kept, kept.blocks
-        blocks_key = ("blocks", *key[1:])
+        blocks_key = _blocks_key(key)
         blocks = self._cache.find(blocks_key)
         if blocks is not None:
             return None, blocks
@@ -207,7 +207,7 @@ class Scorer:
         kept = self._cache.find(_postings_key(reader, field, btext))
         if kept is not None:
             return kept.blocks
-        key = ("blocks", *_postings_key(reader, field, btext)[1:])
+        key = _blocks_key(_postings_key(reader, field, btext))
         return self._cache.get(key, lambda: term_blocks(reader, field, btext))
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:
@@ -298,6 +298,11 @@ def _among(postings: TermPostings, docnums: np.ndarray) -> tuple[np.ndarray, np.
 def _postings_key(reader: IndexReader, field: str, btext: bytes) -> tuple:
     # (the segment's id interned: thousands of keys share it)
     return ("postings", sys.intern(reader.segment().segment_id()), field, btext)
+
+
+def _blocks_key(postings_key: tuple) -> tuple:
+    """Where the term's blocks are kept, beside its postings' key."""
+    return ("blocks", *postings_key[1:])
 
 
 def field_group(node: q.Query) -> list[q.Term] | None:

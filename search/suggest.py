@@ -61,10 +61,11 @@ class Vocabulary:
                 continue
             words.setdefault(len(word), []).append(word)
             counts.setdefault(len(word), []).append(documents)
+        lines = {n: "\n".join(w) for n, w in words.items()}
         return cls(
-            {n: "\n".join(w) for n, w in words.items()},
+            lines,
             {n: np.array(c, dtype=np.int32) for n, c in counts.items()},
-            {n: _letter_bits_of_lines("\n".join(w), n) for n, w in words.items()},
+            {n: _letter_bits_of_lines(joined, n) for n, joined in lines.items()},
         )
 
     def has(self, word: str) -> bool:
