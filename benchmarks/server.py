@@ -16,6 +16,8 @@ WORKERS = 2
 START_TIMEOUT = 120.0
 OURS = "web:create_app()"
 PLAIN = "benchmarks.plain_app:create_app()"
+PLAIN_SEARCH_ONLY = "benchmarks.plain_app:create_search_only_app()"
+EMPTY = "benchmarks.plain_app:create_empty_app()"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ Latency is measured with every answer worked out: the server remembers no answer
 (RESEARCH_SEARCH_RESPONSE_CACHE=0), and the searches that warm it up are others than the
 timed ones (another seed, no query text in common). wrk runs twice: against that server,
 and against one as deployed, which remembers answers (wrk repeats its few hundred paths).
+Two more servers set the HTTP floor under the latency target: plain Whoosh making only
+the in-process baseline's calls, and an app that answers ``{}`` (benchmarks/plain_app.py).
 """
 
 import argparse
@@ -100,12 +102,13 @@ def measure(label: str, query_count: int, load_seconds: int, search_only: bool) 
     plain_env = {"PLAIN_INDEX": str(work / "plain")}
     with server.gunicorn(server.PLAIN, plain_env, "/?q=python", work / "plain.log") as running:
         plain_served = _serve(running, paths, script, load_seconds)
+    floors = _http_floors(work, plain_env, paths)
     plain = plain_search_seconds(work / "plain", [_query_text(path) for path in paths.timed])
     load_average = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     _note(label, f"measured in {time.perf_counter() - started:.0f} s; load average {load_average}")
     return [
         *reindex_rows,
-        *_latency_rows(label, worked_out, plain_served, plain),
+        *_latency_rows(label, worked_out, plain_served, plain, floors),
         *_server_rows(label, worked_out, deployed, plain_served),
     ]
 
@@ -178,6 +181,26 @@ def _serve(running: server.Server, paths: SearchPaths, script: Path, seconds: in
     )
 
 
+@dataclass(frozen=True)
+class HttpFloors:
+    """Request latencies of two servers that do no more than the baseline: plain Whoosh's
+    search alone (the in-process baseline's calls) and an app that answers ``{}``."""
+
+    search_only: list[float]
+    empty: list[float]
+
+
+def _http_floors(work: Path, plain_env: dict[str, str], paths: SearchPaths) -> HttpFloors:
+    """Time the timed paths once each (after the warm-up) on the two floor servers."""
+    timings = []
+    for app in (server.PLAIN_SEARCH_ONLY, server.EMPTY):
+        with server.gunicorn(app, plain_env, "/?q=python", work / "floor.log") as running:
+            for path in paths.warm_up:
+                load.get(running, path)
+            timings.append([load.get(running, path).seconds for path in paths.timed])
+    return HttpFloors(*timings)
+
+
 def _query_text(path: str) -> str:
     return parse_qs(urlsplit(path).query).get("q", [""])[0]
 
@@ -227,7 +250,12 @@ def _reindex_rows(
     ]
 
 
-def _latency_rows(label: str, ours: Served, plain_http: Served, plain: list[float]) -> list[Row]:
+def _latency_rows(
+    label: str, ours: Served, plain_http: Served, plain: list[float], floors: HttpFloors
+) -> list[Row]:
+    """Latency against plain Whoosh in process; then, against the same, what serving the
+    baseline's own calls takes over HTTP, and a server that does nothing (where even those
+    miss 1.5x, no server doing the baseline's work or more can meet it)."""
     p50, p95, p99 = (percentile(ours.seconds, p) * 1000 for p in (50, 95, 99))
     base50, base95, base99 = (percentile(plain, p) * 1000 for p in (50, 95, 99))
     target50 = "<= 1.5x" + (", <= 20 ms" if label == "100k" else "")
@@ -244,6 +272,8 @@ def _latency_rows(label: str, ours: Served, plain_http: Served, plain: list[floa
         ),
         Row("/api/search p99, ms", p99, base99, 2),
         Row("  p50 vs plain app over HTTP, ms", p50, percentile(plain_http.seconds, 50) * 1000, 2),
+        Row("  plain search alone over HTTP, p50 ms", _p50_ms(floors.search_only), base50, 2),
+        Row("  do-nothing app over HTTP, p50 ms", _p50_ms(floors.empty), base50, 2),
         Row("  first request after start, ms", ours.first_seconds * 1000, None, 0),
         Row("  non-200 answers", ours.errors, plain_http.errors, 0, "0", ours.errors == 0),
     ]
@@ -301,6 +331,10 @@ def _wrk_rows(
             errors == 0,
         ),
     ]
+
+
+def _p50_ms(seconds: list[float]) -> float:
+    return percentile(seconds, 50) * 1000
 
 
 def percentile(values: list[float], rank: float) -> float:
