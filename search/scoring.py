@@ -116,6 +116,11 @@ class Scorer:
         self.size = searcher.doc_count_all()
         self._cache = cache
         self.leaves = searcher.reader().leaf_readers()
+        # Each segment's id, interned (thousands of keys share it), by its reader: Whoosh
+        # works it out anew on every call, hundreds of times a search.
+        self._segment_ids = {
+            id(reader): sys.intern(reader.segment().segment_id()) for reader, _ in self.leaves
+        }
         self._length_codes: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else BM25F()
@@ -184,7 +189,7 @@ class Scorer:
     ) -> tuple[TermPostings | None, TermBlocks]:
         """The term's kept postings, else (when it has more than WHOLE_RUN_BLOCKS blocks)
         where its blocks are; a short term is read whole and kept."""
-        key = _postings_key(reader, field, btext)
+        key = self._postings_key(reader, field, btext)
         kept = self._cache.find(key)
         if kept is not None:
             return kept, kept.blocks
@@ -199,16 +204,23 @@ class Scorer:
         return kept, kept.blocks
 
     def segment_postings(self, reader: IndexReader, field: str, btext: bytes) -> TermPostings:
-        key = _postings_key(reader, field, btext)
+        key = self._postings_key(reader, field, btext)
         return self._cache.get(key, lambda: term_postings(reader, field, btext))
 
     def segment_blocks(self, reader: IndexReader, field: str, btext: bytes) -> TermBlocks:
         """Where the term's blocks are: from its kept posting list, else from their headers."""
-        kept = self._cache.find(_postings_key(reader, field, btext))
+        key = self._postings_key(reader, field, btext)
+        kept = self._cache.find(key)
         if kept is not None:
             return kept.blocks
-        key = _blocks_key(_postings_key(reader, field, btext))
-        return self._cache.get(key, lambda: term_blocks(reader, field, btext))
+        return self._cache.get(_blocks_key(key), lambda: term_blocks(reader, field, btext))
+
+    def _postings_key(self, reader: IndexReader, field: str, btext: bytes) -> tuple:
+        return ("postings", self._segment_id(reader), field, btext)
+
+    def _segment_id(self, reader: IndexReader) -> str:
+        found = self._segment_ids.get(id(reader))
+        return found if found is not None else sys.intern(reader.segment().segment_id())
 
     def of_term(self, field: str, text: str | bytes) -> np.ndarray:
         mask = self.none()
@@ -221,7 +233,7 @@ class Scorer:
         if field not in self._length_codes:
             parts = [
                 self._cache.get(
-                    ("lengths", reader.segment().segment_id(), field),
+                    ("lengths", self._segment_id(reader), field),
                     lambda r=reader: field_length_codes(r, field),
                 )
                 for reader, _offset in self.leaves
@@ -293,11 +305,6 @@ def _among(postings: TermPostings, docnums: np.ndarray) -> tuple[np.ndarray, np.
     at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
     holds = ids[at] == docnums
     return docnums[holds], postings.weights[at[holds]]
-
-
-def _postings_key(reader: IndexReader, field: str, btext: bytes) -> tuple:
-    # (the segment's id interned: thousands of keys share it)
-    return ("postings", sys.intern(reader.segment().segment_id()), field, btext)
 
 
 def _blocks_key(postings_key: tuple) -> tuple:
