@@ -80,16 +80,33 @@ def _build_naive_index(corpus: Path, index_dir: Path) -> BuildTimes:
     return BuildTimes(count, time.perf_counter() - started, reading, writing, 0.0)
 
 
-def plain_search_seconds(index_dir: Path, texts: list[str], pause: float = 0.0) -> list[float]:
-    """Search-only time of each query text, top 10, on a searcher opened beforehand
-    (``pause`` seconds before each: see benchmarks/in_process.py)."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    parser = QueryParser("body", ix.schema)
-    timings = []
-    with ix.searcher() as searcher:
+class PlainSearch:
+    """Plain Whoosh's search-only time, on a searcher opened once: ``QueryParser("body")``
+    and ``search(limit=10)``, each query text timed once."""
+
+    def __init__(self, index_dir: Path):
+        self._ix = whoosh_index.open_dir(str(index_dir))
+        self._parser = QueryParser("body", self._ix.schema)
+        self._searcher = self._ix.searcher()
+
+    def seconds(self, texts: list[str], pause: float = 0.0) -> list[float]:
+        """Each text's time (``pause`` seconds before each: see benchmarks/in_process.py)."""
+        timings = []
         for text in texts:
             time.sleep(pause)
             started = time.perf_counter()
-            searcher.search(parser.parse(text), limit=10)
+            self._searcher.search(self._parser.parse(text), limit=10)
             timings.append(time.perf_counter() - started)
-    return timings
+        return timings
+
+    def close(self) -> None:
+        self._searcher.close()
+
+
+def plain_search_seconds(index_dir: Path, texts: list[str], pause: float = 0.0) -> list[float]:
+    """Search-only time of each query text, top 10, on a searcher opened beforehand."""
+    plain = PlainSearch(index_dir)
+    try:
+        return plain.seconds(texts, pause)
+    finally:
+        plain.close()

@@ -13,7 +13,7 @@ timed ones (another seed, no query text in common). wrk runs twice: against that
 and against one as deployed, which remembers answers (wrk repeats its few hundred paths).
 The latency baseline is plain Whoosh's search alone, in process, on the index our server
 answers from ("on the same index", as the issue says; on the naive index too, for a
-second row). Two more servers set the HTTP floor under the target: plain Whoosh making
+second row), timed in turns with our server's requests, 50 searches at a time. Two more servers set the HTTP floor under the target: plain Whoosh making
 only the baseline's calls, and an app that answers ``{}`` (benchmarks/plain_app.py).
 """
 
@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 from werkzeug.datastructures import MultiDict
 
 from benchmarks import load, server
-from benchmarks.baseline import BuildTimes, build_naive_index, plain_search_seconds
+from benchmarks.baseline import BuildTimes, PlainSearch, build_naive_index, plain_search_seconds
 from benchmarks.corpus import BENCH_DIR, SIZES, build_corpus, popular_areas
 from benchmarks.queries import Params, corpus_texts, generate_queries, search_path, warm_up_queries
 from benchmarks.reindex_speed import ReindexTimes, ten_documents_edited, timed_reindex
@@ -39,6 +39,8 @@ from search.errors import BadRequest
 from search.request import request_from_args
 
 QUERY_COUNT = 300
+# Timed requests between two turns of plain Whoosh (see _timed).
+BLOCK = 50
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Served:
     pss_mb: float
     load: load.LoadResult
     first_seconds: float
+    # Plain Whoosh's times for the same searches, taken in turn with ours (see _timed).
+    plain_seconds: list[float]
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,10 @@ def measure(label: str, query_count: int, load_seconds: int, search_only: bool) 
     index_env = {"RESEARCH_SEARCH_INDEX": str(work / "index")}
     worked_out_env = {**index_env, "RESEARCH_SEARCH_RESPONSE_CACHE": "0"}
     script = work / "load.lua"
+    beside = PlainSearch(work / "index")
     with server.gunicorn(server.OURS, worked_out_env, "/healthz", work / "ours.log") as running:
-        worked_out = _serve(running, paths, script, load_seconds)
+        worked_out = _serve(running, paths, script, load_seconds, beside)
+    beside.close()
     log = work / "ours-deployed.log"
     with server.gunicorn(server.OURS, index_env, "/healthz", log) as running:
         deployed = _serve(running, paths, script, load_seconds)
@@ -107,7 +113,7 @@ def measure(label: str, query_count: int, load_seconds: int, search_only: bool) 
     search_only, empty = _http_floors({"PLAIN_INDEX": str(work / "index")}, work, paths)
     texts = [_query_text(path) for path in paths.timed]
     baseline = Baseline(
-        on_our_index=plain_search_seconds(work / "index", texts),
+        on_our_index=worked_out.plain_seconds,
         on_plain_index=plain_search_seconds(work / "plain", texts),
         search_only_served=search_only,
         empty_served=empty,
@@ -170,13 +176,20 @@ def _pages_within_range(index_dir: Path, searches: list[Params]) -> list[Params]
     return kept
 
 
-def _serve(running: server.Server, paths: SearchPaths, script: Path, seconds: int) -> Served:
-    """Warm the server up (both workers), time each timed path once, load it with wrk
-    cycling through the timed paths, then read its memory."""
+def _serve(
+    running: server.Server,
+    paths: SearchPaths,
+    script: Path,
+    seconds: int,
+    beside: PlainSearch | None = None,
+) -> Served:
+    """Warm the server up (both workers), time each timed path once (with ``beside``, in
+    turn with plain Whoosh: see _timed), load it with wrk cycling through the timed
+    paths, then read its memory."""
     first = load.get(running, paths.warm_up[0]).seconds
     for path in paths.warm_up[1:]:
         load.get(running, path)
-    answers = [load.get(running, path) for path in paths.timed]
+    answers, plain = _timed(running, paths.timed, beside)
     loaded = load.run_wrk(running, paths.timed, script, seconds)
     rss, pss = server.memory_mb(running.pid)
     return Served(
@@ -186,15 +199,36 @@ def _serve(running: server.Server, paths: SearchPaths, script: Path, seconds: in
         pss_mb=pss,
         load=loaded,
         first_seconds=first,
+        plain_seconds=plain,
     )
+
+
+def _timed(
+    running: server.Server, timed: list[str], beside: PlainSearch | None
+) -> tuple[list[load.Answer], list[float]]:
+    """Each path requested once; with ``beside``, BLOCK paths at a time, each block's
+    query texts also searched by plain Whoosh in this process, back to back, before the
+    block's requests or after them, in turn. The machine's speed drifts by half within
+    minutes, so the two are timed over the same minutes rather than one after the other."""
+    answers: list[load.Answer] = []
+    plain: list[float] = []
+    for number, first in enumerate(range(0, len(timed), BLOCK)):
+        block = timed[first : first + BLOCK]
+        if beside is not None and number % 2 == 0:
+            plain += beside.seconds([_query_text(path) for path in block])
+        answers += [load.get(running, path) for path in block]
+        if beside is not None and number % 2 == 1:
+            plain += beside.seconds([_query_text(path) for path in block])
+    return answers, plain
 
 
 @dataclass(frozen=True)
 class Baseline:
     """Plain Whoosh's search alone (``QueryParser("body")``, top 10) timed in process on
     the index our server answers from (the issue's "on the same index": the target is
-    judged against it) and on the naive index; then its calls on our index served by the
-    same gunicorn, and an app that answers ``{}``: the HTTP floor under the target."""
+    judged against it; timed in turn with our server's requests) and on the naive index;
+    then its calls on our index served by the same gunicorn, and an app that answers
+    ``{}``: the HTTP floor under the target."""
 
     on_our_index: list[float]
     on_plain_index: list[float]
