@@ -13,8 +13,9 @@ timed ones (another seed, no query text in common). wrk runs twice: against that
 and against one as deployed, which remembers answers (wrk repeats its few hundred paths).
 The latency baseline is plain Whoosh's search alone, in process, on the index our server
 answers from ("on the same index", as the issue says; on the naive index too, for a
-second row), timed in turns with our server's requests, 50 searches at a time. Two more servers set the HTTP floor under the target: plain Whoosh making
-only the baseline's calls, and an app that answers ``{}`` (benchmarks/plain_app.py).
+second row), timed in turns with our server's requests, 50 searches at a time. Two more
+servers set the HTTP floor under the target: plain Whoosh making only the baseline's
+calls, and an app that answers ``{}`` (benchmarks/plain_app.py).
 """
 
 import argparse
