@@ -7,7 +7,7 @@ TEXT with the default analyzer), and ``QueryParser("body")`` + ``search(limit=10
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -81,13 +81,15 @@ def _build_naive_index(corpus: Path, index_dir: Path) -> BuildTimes:
 
 
 class PlainSearch:
-    """Plain Whoosh's search-only time, on a searcher opened once: ``QueryParser("body")``
-    and ``search(limit=10)``, each query text timed once."""
+    """Plain Whoosh's search-only time, on a searcher opened once (and warmed up with the
+    ``warm_up`` texts): ``QueryParser("body")`` and ``search(limit=10)``, each query text
+    timed once."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, warm_up: Sequence[str] = ()):
         self._ix = whoosh_index.open_dir(str(index_dir))
         self._parser = QueryParser("body", self._ix.schema)
         self._searcher = self._ix.searcher()
+        self.seconds(list(warm_up))  # (the first search reads much from disk)
 
     def seconds(self, texts: list[str], pause: float = 0.0) -> list[float]:
         """Each text's time (``pause`` seconds before each: see benchmarks/in_process.py)."""
@@ -98,6 +100,10 @@ class PlainSearch:
             self._searcher.search(self._parser.parse(text), limit=10)
             timings.append(time.perf_counter() - started)
         return timings
+
+    @property
+    def closed(self) -> bool:
+        return self._searcher.is_closed
 
     def close(self) -> None:
         self._searcher.close()

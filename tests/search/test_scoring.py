@@ -2,11 +2,14 @@
 scores for single-field terms and the ranking lifts."""
 
 import math
+import re
 
 import numpy as np
 import pytest
-from whoosh.index import open_dir
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, open_dir
 
+from index.schema import build_schema
 from search import (
     matching,  # noqa: F401  (the same Whoosh fixes the engine runs with)
     scoring,
@@ -160,3 +163,42 @@ def test_a_phrase_checked_a_few_documents_at_a_time_matches_whooshs(
     for query in filter(None, [parsed.all_words, parsed.lifts]):
         expected = set(searcher.docs_for_query(query))
         assert set(Scorer(searcher, SegmentCache()).matches(query).mask.nonzero()[0]) == expected
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory, article_seed):
+    """An index of the seed article's sentences in three segments, each written apart."""
+    sentences = re.split(r"(?<=[.!?])\s+", article_seed.read_text("utf-8"))
+    storage = FileStorage(str(tmp_path_factory.mktemp("segmented")))
+    index = FileIndex.create(storage, build_schema(), "MAIN")
+    for segment, count in enumerate((300, 150, 40)):
+        writer = index.writer()
+        for number in range(count):
+            picked = [sentences[(number * step + segment) % len(sentences)] for step in (1, 5)]
+            writer.add_document(id=f"{segment}-{number}", title=picked[0], body=" ".join(picked))
+        writer.commit(merge=False)
+    with index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 3
+        yield searcher
+
+
+def test_each_segments_postings_are_its_own_whole_and_in_part(segmented):
+    """Postings are kept per segment under the segment's id: a word's documents and
+    weights over all segments are Whoosh's, read whole and for a part."""
+    scorer = Scorer(segmented, SegmentCache())
+    part = scorer.part(np.arange(0, segmented.doc_count_all(), 3))
+    terms = list(segmented.reader().lexicon("body"))[::7]
+    assert len(terms) > 20
+    for term in terms:
+        matcher = segmented.reader().postings("body", term)
+        expected = {}
+        while matcher.is_active():
+            expected[matcher.id()] = matcher.weight()
+            matcher.next()
+        ids, weights = scorer.postings("body", term)
+        assert dict(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
+        held, part_weights = part.postings("body", term)
+        in_part = {
+            int(part.docs[i]): w for i, w in zip(held.tolist(), part_weights.tolist(), strict=True)
+        }
+        assert in_part == {d: w for d, w in expected.items() if d % 3 == 0}
