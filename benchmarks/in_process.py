@@ -4,8 +4,8 @@ Run after `python -m benchmarks.speed` for the same size (it reuses that run's i
 `python -m benchmarks.in_process --size 10k`. The engine remembers no answers and is
 warmed up with the speed benchmark's warm-up searches (no query text in common with the
 timed ones), then each timed search is answered once; plain Whoosh (`QueryParser("body")`,
-top 10) answers the same query texts on our index ("plain", as the speed benchmark
-judges) and on the naive index ("plain, naive"). To compare two commits, run it
+top 10) answers the same query texts on the naive index ("plain", the speed benchmark's
+baseline) and on our index ("plain, ours"). To compare two commits, run it
 from a worktree of each, in turn, a few times: the machine's speed moves from run to run.
 
 `--pause-ms 1` pauses that long before each timed search, ours and plain Whoosh's alike,
@@ -49,16 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     pause = args.pause_ms / 1000
     ours = [_answer(engine, params, pause) for params in timed]
     texts = [dict(params).get("q", "") for params in timed]
-    plain = plain_search_seconds(work / "index", texts, pause)
-    naive = plain_search_seconds(work / "plain", texts, pause)
+    plain = plain_search_seconds(work / "plain", texts, pause)
+    on_ours = plain_search_seconds(work / "index", texts, pause)
     if pause:
         print(f"a pause of {args.pause_ms:g} ms before each timed search")
     print(f"{args.size}: {'':13}{'p50':>8}{'p95':>8}{'p99':>8}  (ms)")
     margin = " " * (len(args.size) + 2)
-    for name, seconds in (("ours", ours), ("plain", plain), ("plain, naive", naive)):
+    for name, seconds in (("ours", ours), ("plain", plain), ("plain, ours", on_ours)):
         figures = "".join(f"{percentile(seconds, rank) * 1000:>8.2f}" for rank in (50, 95, 99))
         print(f"{margin}{name:<13}{figures}")
-    for name, seconds in (("plain", plain), ("plain, naive", naive)):
+    for name, seconds in (("plain", plain), ("plain, ours", on_ours)):
         ratio = percentile(ours, 50) / percentile(seconds, 50)
         print(f"{margin}p50 ratio to {name}: {ratio:.2f}x")
     return 0
