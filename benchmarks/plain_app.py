@@ -4,7 +4,7 @@
 titles as JSON; the baseline for throughput and server memory.
 
 ``create_search_only_app``: exactly the calls the in-process baseline times
-(benchmarks/baseline.py ``plain_search_seconds``), the query parsed and the top 10 found,
+(benchmarks/baseline.py ``PlainSearch``), the query parsed and the top 10 found,
 answering only their document numbers: what plain Whoosh's search alone costs once HTTP
 is around it, to set beside the same search in process.
 

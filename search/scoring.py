@@ -117,7 +117,7 @@ class Scorer:
         self._cache = cache
         self.leaves = searcher.reader().leaf_readers()
         # Each segment's id, interned (thousands of keys share it), by its reader: Whoosh
-        # works it out anew on every call, hundreds of times a search.
+        # works it out anew on every call, some 50 times a search.
         self._segment_ids = {
             id(reader): sys.intern(reader.segment().segment_id()) for reader, _ in self.leaves
         }
